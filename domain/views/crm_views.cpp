@@ -1,0 +1,320 @@
+#include "domain/views/crm_views.hpp"
+
+#include <algorithm>
+
+namespace callboard::domain {
+
+Duration CallRecord::wait() const {
+  Timestamp until = answered ? answered : ended;
+  return until > received ? until - received : 0;
+}
+
+Duration CallRecord::talk() const {
+  return (answered && ended > answered) ? ended - answered : 0;
+}
+
+void CrmViews::apply(const RecordedEvent& e) {
+  last_sequence_ = e.sequence;
+  std::visit([&](const auto& ev) { on(e, ev); }, e.event);
+}
+
+// ---- queries ----------------------------------------------------------------
+
+const Client* CrmViews::client(ClientId id) const {
+  auto m = merged_into_.find(id);
+  if (m != merged_into_.end()) id = m->second;
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : &it->second;
+}
+
+std::optional<ClientId> CrmViews::client_by_phone(const std::string& e164) const {
+  auto it = by_phone_.find(e164);
+  if (it == by_phone_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<ClientCard> CrmViews::card(ClientId id, std::size_t last_calls) const {
+  const Client* c = client(id);
+  if (!c) return std::nullopt;
+  ClientCard card;
+  card.client = *c;
+  if (const AgentView* a = agent(c->responsible)) card.responsible_name = a->name;
+  auto h = history_.find(c->id);
+  if (h != history_.end()) {
+    for (auto it = h->second.rbegin(); it != h->second.rend() && card.last_calls.size() < last_calls;
+         ++it) {
+      if (it->kind != HistoryEntry::Kind::call) continue;
+      if (const CallRecord* r = call(it->call)) card.last_calls.push_back(*r);
+    }
+  }
+  return card;
+}
+
+std::vector<HistoryEntry> CrmViews::history(ClientId id, std::size_t limit) const {
+  std::vector<HistoryEntry> out;
+  const Client* c = client(id);
+  if (!c) return out;
+  auto h = history_.find(c->id);
+  if (h == history_.end()) return out;
+  for (auto it = h->second.rbegin(); it != h->second.rend() && out.size() < limit; ++it)
+    out.push_back(*it);
+  return out;
+}
+
+const CallRecord* CrmViews::call(const CallId& id) const {
+  auto it = calls_.find(id);
+  return it == calls_.end() ? nullptr : &it->second;
+}
+
+std::vector<CallId> CrmViews::open_calls() const {
+  std::vector<CallId> out;
+  out.reserve(open_calls_.size());
+  for (const auto& [id, open] : open_calls_) {
+    if (open) out.push_back(id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const AgentView* CrmViews::agent(const AgentId& id) const {
+  auto it = agents_.find(id);
+  return it == agents_.end() ? nullptr : &it->second;
+}
+
+std::vector<AgentView> CrmViews::agents() const {
+  std::vector<AgentView> out;
+  out.reserve(agents_.size());
+  for (const auto& [id, a] : agents_) out.push_back(a);
+  return out;
+}
+
+// ---- helpers ----------------------------------------------------------------
+
+Client* CrmViews::mutable_client(ClientId id) {
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : &it->second;
+}
+
+Deal* CrmViews::mutable_deal(ClientId client, DealId deal) {
+  Client* c = mutable_client(client);
+  if (!c) return nullptr;
+  for (auto& d : c->deals) {
+    if (d.id == deal) return &d;
+  }
+  return nullptr;
+}
+
+void CrmViews::add_history(ClientId id, HistoryEntry entry) {
+  if (id == 0) return;
+  history_[id].push_back(std::move(entry));
+}
+
+AgentView& CrmViews::mutable_agent(const AgentId& id) {
+  AgentView& a = agents_[id];
+  a.id = id;
+  return a;
+}
+
+// ---- clients ----------------------------------------------------------------
+
+void CrmViews::on(const RecordedEvent& r, const ClientCreated& e) {
+  Client& c = clients_[e.client];
+  c.id = e.client;
+  c.name = e.name;
+  c.company = e.company;
+  c.email = e.email;
+  c.created = r.time;
+  max_client_id_ = std::max(max_client_id_, e.client);
+}
+
+void CrmViews::on(const RecordedEvent&, const ClientUpdated& e) {
+  if (Client* c = mutable_client(e.client)) {
+    c->name = e.name;
+    c->company = e.company;
+    c->email = e.email;
+  }
+}
+
+void CrmViews::on(const RecordedEvent&, const PhoneLinked& e) {
+  Client* c = mutable_client(e.client);
+  if (!c) return;
+  if (std::find(c->phones.begin(), c->phones.end(), e.phone) == c->phones.end())
+    c->phones.push_back(e.phone);
+  by_phone_[e.phone] = e.client;
+}
+
+void CrmViews::on(const RecordedEvent&, const PhoneUnlinked& e) {
+  Client* c = mutable_client(e.client);
+  if (!c) return;
+  c->phones.erase(std::remove(c->phones.begin(), c->phones.end(), e.phone), c->phones.end());
+  auto it = by_phone_.find(e.phone);
+  if (it != by_phone_.end() && it->second == e.client) by_phone_.erase(it);
+}
+
+void CrmViews::on(const RecordedEvent&, const ResponsibleAssigned& e) {
+  if (Client* c = mutable_client(e.client)) c->responsible = e.agent;
+}
+
+void CrmViews::on(const RecordedEvent&, const ClientsMerged& e) {
+  Client* survivor = mutable_client(e.client);
+  auto absorbed_it = clients_.find(e.merged);
+  if (!survivor || absorbed_it == clients_.end() || e.client == e.merged) return;
+  Client absorbed = std::move(absorbed_it->second);
+  clients_.erase(absorbed_it);
+  for (const auto& p : absorbed.phones) {
+    if (std::find(survivor->phones.begin(), survivor->phones.end(), p) == survivor->phones.end())
+      survivor->phones.push_back(p);
+    by_phone_[p] = e.client;
+  }
+  for (const auto& t : absorbed.tags) {
+    if (std::find(survivor->tags.begin(), survivor->tags.end(), t) == survivor->tags.end())
+      survivor->tags.push_back(t);
+  }
+  for (auto& d : absorbed.deals) survivor->deals.push_back(std::move(d));
+  auto h = history_.find(e.merged);
+  if (h != history_.end()) {
+    auto& into = history_[e.client];
+    into.insert(into.end(), h->second.begin(), h->second.end());
+    std::stable_sort(into.begin(), into.end(),
+                     [](const HistoryEntry& a, const HistoryEntry& b) { return a.time < b.time; });
+    history_.erase(e.merged);
+  }
+  for (auto& [absorbed_id, survivor_id] : merged_into_) {
+    if (survivor_id == e.merged) survivor_id = e.client;
+  }
+  merged_into_[e.merged] = e.client;
+}
+
+void CrmViews::on(const RecordedEvent&, const TagAdded& e) {
+  Client* c = mutable_client(e.client);
+  if (c && std::find(c->tags.begin(), c->tags.end(), e.tag) == c->tags.end())
+    c->tags.push_back(e.tag);
+}
+
+void CrmViews::on(const RecordedEvent&, const TagRemoved& e) {
+  if (Client* c = mutable_client(e.client))
+    c->tags.erase(std::remove(c->tags.begin(), c->tags.end(), e.tag), c->tags.end());
+}
+
+// ---- deals, notes, tasks ----------------------------------------------------
+
+void CrmViews::on(const RecordedEvent& r, const DealOpened& e) {
+  Client* c = mutable_client(e.client);
+  if (!c) return;
+  Deal d;
+  d.id = e.deal;
+  d.title = e.title;
+  d.stage = e.stage;
+  d.amount = e.amount;
+  d.currency = e.currency;
+  c->deals.push_back(std::move(d));
+  add_history(e.client, {HistoryEntry::Kind::deal, r.time, {}, "opened: " + e.title + " (" + e.stage + ")", {}});
+}
+
+void CrmViews::on(const RecordedEvent& r, const DealStageChanged& e) {
+  if (Deal* d = mutable_deal(e.client, e.deal)) {
+    d->stage = e.stage;
+    add_history(e.client, {HistoryEntry::Kind::deal, r.time, {}, "stage: " + e.stage, e.by});
+  }
+}
+
+void CrmViews::on(const RecordedEvent&, const DealAmountChanged& e) {
+  if (Deal* d = mutable_deal(e.client, e.deal)) {
+    d->amount = e.amount;
+    d->currency = e.currency;
+  }
+}
+
+void CrmViews::on(const RecordedEvent& r, const DealClosed& e) {
+  if (Deal* d = mutable_deal(e.client, e.deal)) {
+    d->closed = true;
+    d->won = e.won;
+    add_history(e.client, {HistoryEntry::Kind::deal, r.time, {}, e.won ? "won" : "lost: " + e.reason, {}});
+  }
+}
+
+void CrmViews::on(const RecordedEvent& r, const NoteAdded& e) {
+  add_history(e.client, {HistoryEntry::Kind::note, r.time, e.call, e.text, e.author});
+}
+
+void CrmViews::on(const RecordedEvent& r, const TaskCreated& e) {
+  add_history(e.client, {HistoryEntry::Kind::task, r.time, e.call, e.text, e.assignee});
+}
+
+void CrmViews::on(const RecordedEvent&, const TaskCompleted&) {}
+
+// ---- agents -----------------------------------------------------------------
+
+void CrmViews::on(const RecordedEvent& r, const AgentCreated& e) {
+  AgentView& a = mutable_agent(e.agent);
+  a.name = e.name;
+  a.department = e.department;
+  if (a.since == 0) a.since = r.time;
+}
+
+void CrmViews::on(const RecordedEvent&, const AgentRegistered& e) {
+  AgentView& a = mutable_agent(e.agent);
+  a.registered = true;
+  a.contact = e.contact;
+}
+
+void CrmViews::on(const RecordedEvent&, const AgentUnregistered& e) {
+  AgentView& a = mutable_agent(e.agent);
+  a.registered = false;
+}
+
+void CrmViews::on(const RecordedEvent& r, const AgentStateChanged& e) {
+  AgentView& a = mutable_agent(e.agent);
+  a.state = e.state;
+  a.since = r.time;
+  a.call = e.call;
+}
+
+// ---- calls ------------------------------------------------------------------
+
+void CrmViews::on(const RecordedEvent& r, const CallReceived& e) {
+  CallRecord& c = calls_[e.call];
+  c.id = e.call;
+  c.caller = e.caller;
+  c.dialled = e.dialled;
+  c.received = r.time;
+  open_calls_[e.call] = true;
+}
+
+void CrmViews::on(const RecordedEvent& r, const CallClassified& e) {
+  auto it = calls_.find(e.call);
+  if (it == calls_.end() || e.client == 0) return;
+  it->second.client = e.client;
+  add_history(e.client, {HistoryEntry::Kind::call, it->second.received, e.call, {}, {}});
+}
+
+void CrmViews::on(const RecordedEvent&, const RoutingDecided&) {}
+void CrmViews::on(const RecordedEvent&, const CallQueued&) {}
+void CrmViews::on(const RecordedEvent&, const AgentOffered&) {}
+void CrmViews::on(const RecordedEvent&, const OfferFailed&) {}
+
+void CrmViews::on(const RecordedEvent& r, const CallAnswered& e) {
+  auto it = calls_.find(e.call);
+  if (it == calls_.end()) return;
+  it->second.answered = r.time;
+  it->second.agent = e.agent;
+}
+
+void CrmViews::on(const RecordedEvent& r, const CallEnded& e) {
+  auto it = calls_.find(e.call);
+  if (it == calls_.end()) return;
+  it->second.ended = r.time;
+  it->second.outcome = e.outcome;
+  it->second.ended_by = e.ended_by;
+  open_calls_.erase(e.call);
+}
+
+void CrmViews::on(const RecordedEvent& r, const CallInterrupted& e) {
+  auto it = calls_.find(e.call);
+  if (it == calls_.end()) return;
+  it->second.ended = r.time;
+  it->second.outcome = CallOutcome::interrupted;
+  open_calls_.erase(e.call);
+}
+
+}  // namespace callboard::domain

@@ -1,0 +1,23 @@
+#include "storage/view_host.hpp"
+
+namespace callboard::storage {
+
+Status ViewHost::rebuild(const EventLog& log) {
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  views_ = domain::CrmViews();
+  return log.read(1, log.last_sequence(), [this](const domain::RecordedEvent& e) {
+    views_.apply(e);
+    return true;
+  });
+}
+
+void ViewHost::attach(EventFeed& feed) {
+  feed.subscribe([this](const std::vector<domain::RecordedEvent>& batch) { apply(batch); });
+}
+
+void ViewHost::apply(const std::vector<domain::RecordedEvent>& batch) {
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  for (const auto& e : batch) views_.apply(e);
+}
+
+}  // namespace callboard::storage
