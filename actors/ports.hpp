@@ -64,7 +64,9 @@ class CallSignals {
   // (486, 603, ...), 408 when it never answered, 480 with no contact.
   virtual void leg_failed(const CallId& call, LegId leg, int status) = 0;
   virtual void leg_hung_up(const CallId& call, LegId leg) = 0;  // BYE from the agent
-  virtual void caller_cancelled(const CallId& call) = 0;        // CANCEL before answer
+  // CANCEL that ended the INVITE (487 sent): before the 200 went out. A
+  // CANCEL that crosses our 200 is not reported (the caller ACKs, then BYEs).
+  virtual void caller_cancelled(const CallId& call) = 0;
   virtual void caller_hung_up(const CallId& call) = 0;          // BYE from the caller
   // The agent's first binding appeared / his last binding went away.
   virtual void agent_registered(const AgentId& agent, const std::string& contact) = 0;

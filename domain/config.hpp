@@ -65,10 +65,17 @@ struct DemoClientConfig {
   std::string deal_title;
 };
 
+// How long each routing step rings before the call moves on.
+struct RoutingConfig {
+  std::uint32_t responsible_timeout_s = 20;  // the client's own manager
+  std::uint32_t department_timeout_s = 30;   // everybody free in the department
+};
+
 struct Config {
   std::string source;  // the file it was read from (for messages)
   ListenConfig listen;
   SipConfig sip;
+  RoutingConfig routing;
   std::string data_dir = "data";
   std::string default_region = "BY";  // for numbers written without +country
   std::vector<std::string> deal_stages{"new", "qualified", "proposal", "negotiation", "won", "lost"};

@@ -27,18 +27,24 @@ PhoneNumbers::~PhoneNumbers() = default;
 std::optional<std::string> PhoneNumbers::normalize(std::string_view raw) const {
   const auto& util = *pn::PhoneNumberUtil::GetInstance();
   std::string text(raw);
-  // "375291234567" (international digits without '+') is common in SIP From
-  // headers; try it as international first when it does not parse locally.
-  pn::PhoneNumber number;
-  auto parsed = util.Parse(text, impl_->default_region, &number);
-  if (parsed != pn::PhoneNumberUtil::NO_PARSING_ERROR || !util.IsPossibleNumber(number)) {
-    if (text.empty() || text[0] == '+') return std::nullopt;
-    parsed = util.Parse("+" + text, impl_->default_region, &number);
-    if (parsed != pn::PhoneNumberUtil::NO_PARSING_ERROR || !util.IsPossibleNumber(number))
-      return std::nullopt;
+  auto parse = [&](const std::string& t, pn::PhoneNumber& n) {
+    return util.Parse(t, impl_->default_region, &n) == pn::PhoneNumberUtil::NO_PARSING_ERROR;
+  };
+  pn::PhoneNumber local;
+  bool local_ok = parse(text, local);
+  std::optional<pn::PhoneNumber> chosen;
+  if (local_ok && util.IsValidNumber(local)) {
+    chosen = local;
+  } else if (!text.empty() && text[0] != '+') {
+    // "74951234567": international digits without '+', common in SIP From
+    // headers of trunks.
+    pn::PhoneNumber intl;
+    if (parse("+" + text, intl) && util.IsValidNumber(intl)) chosen = intl;
   }
+  if (!chosen && local_ok && util.IsPossibleNumber(local)) chosen = local;
+  if (!chosen) return std::nullopt;
   std::string e164;
-  util.Format(number, pn::PhoneNumberUtil::E164, &e164);
+  util.Format(*chosen, pn::PhoneNumberUtil::E164, &e164);
   return e164;
 }
 

@@ -1,5 +1,7 @@
 #include "domain/types.hpp"
 
+#include <ostream>
+
 namespace callboard::domain {
 
 const char* to_string(AgentState s) {
@@ -42,6 +44,10 @@ const char* to_string(TaskKind k) {
   }
   return "unknown";
 }
+
+std::ostream& operator<<(std::ostream& os, AgentState s) { return os << to_string(s); }
+std::ostream& operator<<(std::ostream& os, CallOutcome o) { return os << to_string(o); }
+std::ostream& operator<<(std::ostream& os, EndedBy e) { return os << to_string(e); }
 
 namespace {
 template <class E, E... values>

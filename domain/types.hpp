@@ -3,6 +3,7 @@
 // below are written to disk inside events: never renumber them, only add.
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -54,6 +55,9 @@ const char* to_string(AgentState s);
 const char* to_string(CallOutcome o);
 const char* to_string(EndedBy e);
 const char* to_string(TaskKind k);
+std::ostream& operator<<(std::ostream& os, AgentState s);
+std::ostream& operator<<(std::ostream& os, CallOutcome o);
+std::ostream& operator<<(std::ostream& os, EndedBy e);
 // Parse the to_string() spelling; false when the text names no value.
 bool parse(std::string_view text, AgentState& out);
 bool parse(std::string_view text, CallOutcome& out);

@@ -1,0 +1,58 @@
+#pragma once
+// One actor per call: runs the call's CallFlow (domain/call_flow.hpp) and
+// carries out its commands: telephony effects, offers to agent actors,
+// screen pops, step timers (delayed messages to itself, so the test
+// coordinator drives them). Appends the flow's events to call/<id>.
+//
+// Messages (forwarded by the routing supervisor):
+//   (leg_atom, call, leg, LegSignal, status), (caller_atom, call, CallerSignal)
+//   (timeout_atom, step), (abort_atom, reason)
+// A handler that throws ends the call cleanly (CallFlow::abort) and only
+// this actor stops.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/services.hpp"
+#include "actors/stream_writer.hpp"
+#include "domain/call_flow.hpp"
+
+namespace callboard::actors {
+
+struct AgentHandle {
+  caf::actor actor;
+  std::string sip_user;
+};
+using AgentDirectory = std::map<domain::AgentId, AgentHandle>;
+
+struct CallInit {
+  domain::CallId id;
+  std::string caller_raw;
+  std::string caller_name;
+  std::string dialled;
+  std::string entry_point_name;
+  domain::Classification who;
+  std::vector<domain::RouteStep> plan;
+  std::shared_ptr<const AgentDirectory> agents;
+};
+
+struct CallActorState {
+  Services services;
+  std::optional<domain::CallFlow> flow;
+  StreamWriter writer{"", 0};
+  caf::actor supervisor;
+  std::shared_ptr<const AgentDirectory> agents;
+  std::string entry_point_name;
+  static inline const char* name = "call";
+};
+
+caf::behavior call_actor(caf::stateful_actor<CallActorState>* self, Services services,
+                         CallInit init, caf::actor supervisor);
+
+}  // namespace callboard::actors
