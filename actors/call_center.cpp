@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/client_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/routing_supervisor.hpp"
 
@@ -56,6 +57,7 @@ struct CallCenter::Impl {
   caf::actor_system_config config;
   caf::actor_system system;
   caf::actor supervisor;
+  caf::actor clients;
   std::unique_ptr<SignalsToSupervisor> signals;
   bool stopped = false;
 };
@@ -63,13 +65,32 @@ struct CallCenter::Impl {
 CallCenter::CallCenter(Services services, std::map<domain::AgentId, AgentInit> agents,
                        CallCenterOptions options)
     : impl_(std::make_unique<Impl>(options)) {
-  impl_->supervisor = impl_->system.spawn(routing_supervisor, std::move(services), std::move(agents));
+  impl_->supervisor = impl_->system.spawn(routing_supervisor, services, std::move(agents));
   impl_->signals = std::make_unique<SignalsToSupervisor>(impl_->supervisor);
+  impl_->clients = impl_->system.spawn(client_registry, std::move(services));
 }
 
 CallCenter::~CallCenter() { shutdown(); }
 
 CallSignals& CallCenter::signals() { return *impl_->signals; }
+
+Result<domain::ClientId> CallCenter::create_client(const domain::NewClient& c) {
+  if (impl_->stopped) return Status::unavailable("shutting down");
+  caf::scoped_actor self{impl_->system};
+  Result<domain::ClientId> out = Status::unavailable("no reply from the client registry");
+  self->request(impl_->clients, std::chrono::seconds(10), create_atom::value, c.name, c.company,
+                c.email, c.phones, c.responsible, c.deal_title, c.deal_stage)
+      .receive(
+          [&](domain::ClientId id, const std::string& error) {
+            if (id != 0) out = id;
+            else if (error.rfind("I/O", 0) == 0 || error.find("io_error") != std::string::npos)
+              out = Status::io_error(error);
+            else
+              out = Status::invalid_argument(error);
+          },
+          [&](caf::error& err) { out = Status::unavailable(caf::to_string(err)); });
+  return out;
+}
 
 void CallCenter::shutdown() {
   if (impl_->stopped) return;
@@ -79,6 +100,7 @@ void CallCenter::shutdown() {
                 std::string("shutdown"))
       .receive([](std::size_t) {}, [](caf::error&) {});
   self->send_exit(impl_->supervisor, caf::exit_reason::user_shutdown);
+  self->send_exit(impl_->clients, caf::exit_reason::user_shutdown);
 }
 
 }  // namespace callboard::actors

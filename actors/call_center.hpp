@@ -12,6 +12,7 @@
 #include "actors/agent_actor_init.hpp"
 #include "actors/ports.hpp"
 #include "actors/services.hpp"
+#include "domain/client.hpp"
 
 namespace callboard::actors {
 
@@ -29,6 +30,12 @@ class CallCenter {
   CallCenter& operator=(const CallCenter&) = delete;
 
   CallSignals& signals();
+
+  // Creates a client through the client registry and waits until its events
+  // are durable. Errors: invalid_argument (a phone taken, an unknown agent,
+  // no name), io_error, unavailable (timeout or shutting down). Blocks: call
+  // it from a thread that may wait (start-up, an HTTP worker).
+  Result<domain::ClientId> create_client(const domain::NewClient& client);
 
   // Ends every call in progress (its legs released, its events appended),
   // then stops the actors. Idempotent.

@@ -22,6 +22,9 @@ using offer_atom = caf::atom_constant<caf::atom("offer")>;         // call -> Of
 using withdraw_atom = caf::atom_constant<caf::atom("withdraw")>;   // call, reason
 using connect_atom = caf::atom_constant<caf::atom("connect")>;     // call
 using finish_atom = caf::atom_constant<caf::atom("finish")>;       // call
+// to the client registry and client actors
+using create_atom = caf::atom_constant<caf::atom("create")>;     // NewClient fields -> (id, error)
+using appended_atom = caf::atom_constant<caf::atom("appended")>; // request, error ("" when durable)
 // timers and control
 using timeout_atom = caf::atom_constant<caf::atom("timeout")>;     // step
 using abort_atom = caf::atom_constant<caf::atom("abort")>;         // reason

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/events.hpp"
@@ -19,6 +20,14 @@ namespace callboard::storage {
 
 // expected_version value that skips the optimistic concurrency check.
 inline constexpr std::uint64_t kAnyVersion = UINT64_MAX;
+
+// Longest stream id accepted, in bytes (it is part of every index key).
+inline constexpr std::size_t kMaxStreamIdBytes = 1024;
+
+// ok, or invalid_argument naming the problem: a stream id must be non-empty,
+// at most kMaxStreamIdBytes long and free of NUL bytes (NUL separates the id
+// from the version in the stream index, FORMAT.md). Thread-safe.
+Status validate_stream_id(std::string_view stream);
 
 struct NewEvent {
   std::string stream;  // "client/42"
@@ -44,8 +53,9 @@ class EventLog {
   virtual ~EventLog() = default;
 
   // Appends all events or none. Errors: conflict (names the stream, the
-  // expected and the actual version), io_error, invalid_argument (empty
-  // stream id). With sync, returns only after the write is on disk.
+  // expected and the actual version), io_error, invalid_argument (no events,
+  // or a stream id validate_stream_id() refuses). With sync, returns only
+  // after the write is on disk.
   virtual Result<AppendResult> append(const std::vector<NewEvent>& events, bool sync) = 0;
 
   // Visits events with from <= sequence <= to, in order. Errors: corruption
@@ -54,11 +64,13 @@ class EventLog {
   virtual Status read(std::uint64_t from, std::uint64_t to, const EventVisitor& visit) const = 0;
 
   // Visits the events of one stream with version >= from_version, in order,
-  // through the stream index (not a scan of the log).
+  // through the stream index (not a scan of the log). Errors: as read(), and
+  // invalid_argument for an id validate_stream_id() refuses.
   virtual Status read_stream(const std::string& stream, std::uint64_t from_version,
                              const EventVisitor& visit) const = 0;
 
-  // Current version of a stream (0 if it has no events).
+  // Current version of a stream (0 if it has no events). Errors:
+  // invalid_argument for an id validate_stream_id() refuses, io_error.
   virtual Result<std::uint64_t> stream_version(const std::string& stream) const = 0;
 
   // Highest sequence written (0 when empty).

@@ -1,18 +1,28 @@
 #pragma once
 // Group commit in front of an EventLog: appends from any thread are queued,
 // batched into one synced write by a single writer thread, and acknowledged
-// only after that write is durable. After each durable batch the writer thread
-// feeds subscribers (projections, live views) with the recorded events, in
-// log order, before it acknowledges the appenders, so a caller that has its
-// acknowledgement reads its own write in every view.
+// only after that write is durable. After each durable batch a delivery
+// thread feeds subscribers (projections, live views) with the recorded
+// events, in log order, and then acknowledges the appenders, so a caller
+// that has its acknowledgement reads its own write in every view. While the
+// delivery thread acknowledges one batch the writer already syncs the next.
 //
 // A request whose expected versions conflict fails alone (Status conflict);
-// the other requests of its batch are written.
+// the other requests of its batch are written. Expected versions are checked
+// against the log plus the requests before it in the same batch, so two
+// requests for one stream in one batch are ordered as they were queued.
+//
+// Ownership: borrows the EventLog (which must outlive this object) and owns
+// its two threads, the queue, subscribers and callbacks. Subscribers,
+// callbacks and the observer must not throw.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -28,17 +38,41 @@ using BatchSubscriber = std::function<void(const std::vector<domain::RecordedEve
 class EventFeed {
  public:
   virtual ~EventFeed() = default;
-  // The subscriber runs on the writer thread, after each durable batch, in
-  // subscription order; it must be quick and must not append synchronously.
+  // The subscriber runs on one thread owned by the feed (the same thread for
+  // every batch and subscriber), after each durable batch, batches in log
+  // order, subscribers in subscription order; it must be quick and must not
+  // append synchronously.
   virtual void subscribe(BatchSubscriber subscriber) = 0;
 };
 
+// Counters since construction, for tests and monitoring. Durations are
+// microseconds of the steady clock.
 struct GroupCommitStats {
-  std::uint64_t batches = 0;
-  std::uint64_t events = 0;
-  std::uint64_t requests = 0;
-  std::uint64_t conflicts = 0;
+  std::uint64_t batches = 0;    // synced appends made
+  std::uint64_t events = 0;     // events written
+  std::uint64_t requests = 0;   // requests acknowledged ok
+  std::uint64_t conflicts = 0;  // requests failed with Status conflict
+  std::uint64_t failed = 0;     // requests failed otherwise (invalid input, I/O)
+  std::uint64_t rejected = 0;   // requests refused after stop()
+  std::uint64_t queued = 0;     // requests waiting for the writer right now
+  std::uint64_t last_batch_events = 0;
+  std::uint64_t last_batch_requests = 0;
+  std::uint64_t max_batch_events = 0;   // largest batch written so far
+  std::uint64_t last_write_micros = 0;  // the last batch's synced append
+  std::uint64_t total_write_micros = 0;
 };
+
+// What one batch did: feed it to histograms (batch size, write latency,
+// queueing). Passed to the BatchObserver on the delivery thread.
+struct BatchReport {
+  std::size_t requests = 0;   // taken from the queue for this batch
+  std::size_t events = 0;     // written (0 when every request failed)
+  std::size_t conflicts = 0;  // requests that failed their version check
+  bool write_ok = true;       // false: the synced append failed
+  std::uint64_t write_micros = 0;        // the synced append alone
+  std::uint64_t oldest_wait_micros = 0;  // submit -> ack of the oldest request
+};
+using BatchObserver = std::function<void(const BatchReport&)>;
 
 class GroupCommitLog final : public EventFeed {
  public:
@@ -49,40 +83,78 @@ class GroupCommitLog final : public EventFeed {
   GroupCommitLog& operator=(const GroupCommitLog&) = delete;
 
   // Queues one request (its events are appended together and contiguously).
-  // The callback runs on the writer thread once the batch holding it is
-  // durable, or failed; it must not block. Thread-safe. After stop():
-  // the callback gets Status unavailable.
+  // The callback runs on the delivery thread once the batch holding it is
+  // durable (after the subscribers), or failed; it must not block.
+  // Thread-safe. After stop(): the callback gets Status unavailable, at once
+  // on the calling thread.
   void submit(std::vector<NewEvent> events, AppendCallback callback);
 
-  // submit() and wait for the acknowledgement. Thread-safe; never call it
-  // from the writer thread (a subscriber or a callback).
+  // submit() and wait for the acknowledgement. Thread-safe. From the
+  // delivery thread (a subscriber or a callback) it would wait for itself,
+  // so it returns invalid_argument at once.
   Result<AppendResult> append(std::vector<NewEvent> events);
 
+  // Runs on the delivery thread, in subscription order. Thread-safe; a batch
+  // already written may or may not reach a subscriber added meanwhile.
   void subscribe(BatchSubscriber subscriber) override;
 
-  // Writes what is queued, then stops accepting requests. Idempotent.
+  // One observer (replacing any earlier one), called on the delivery thread
+  // after every batch's callbacks. Must be quick. Thread-safe.
+  void set_batch_observer(BatchObserver observer);
+
+  // Stops accepting requests, writes and delivers what is already queued,
+  // and joins both threads. Idempotent and thread-safe. From the delivery
+  // thread itself (a callback) it only stops accepting; the destructor joins.
   void stop();
 
   GroupCommitStats stats() const;
   EventLog& log() { return log_; }
 
  private:
+  using Clock = std::chrono::steady_clock;
   struct Request {
     std::vector<NewEvent> events;
-    AppendCallback callback;
+    AppendCallback callback;  // or:
+    std::promise<Result<AppendResult>>* waiter = nullptr;  // append(): takes the result by move
+    Clock::time_point submitted;
   };
-  void run();
-  void commit(std::vector<Request>& batch);
+  using Subscribers = std::vector<BatchSubscriber>;
+  // A batch the writer is done with, on its way to subscribers and callers.
+  struct Written {
+    std::vector<Request> requests;
+    std::vector<Result<AppendResult>> results;    // results[i] answers requests[i]
+    std::vector<domain::RecordedEvent> recorded;  // every event written, in log order
+    BatchReport report;
+  };
+
+  void enqueue(Request request);
+  static void deliver(Request& request, Result<AppendResult>&& result);
+  void write_loop();
+  void delivery_loop();
+  Written write(std::vector<Request>&& batch);
+  void finish(Written& written, const Subscribers& subscribers, const BatchObserver* observer);
+
+  // Batches written but not yet delivered, at most: bounds the memory and
+  // the latency the writer may run ahead by.
+  static constexpr std::size_t kMaxUndelivered = 2;
 
   EventLog& log_;
   const std::size_t max_batch_events_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
+  mutable std::mutex mutex_;  // guards everything below but the threads
+  std::condition_variable wake_writer_;     // queue_ got work, or stopping_
+  std::condition_variable wake_delivery_;   // written_ got a batch, or writer_done_
+  std::condition_variable delivery_space_;  // written_ shrank
   std::deque<Request> queue_;
-  std::vector<BatchSubscriber> subscribers_;
+  std::deque<Written> written_;
+  // Copy-on-write: the delivery thread takes a reference per batch.
+  std::shared_ptr<const Subscribers> subscribers_;
+  std::shared_ptr<const BatchObserver> observer_;
   bool stopping_ = false;
+  bool writer_done_ = false;
   GroupCommitStats stats_;
+  std::mutex join_mutex_;  // one stop() joins
   std::thread writer_;
+  std::thread delivery_;
 };
 
 }  // namespace callboard::storage

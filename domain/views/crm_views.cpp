@@ -76,6 +76,14 @@ std::vector<CallId> CrmViews::open_calls() const {
   return out;
 }
 
+std::vector<CallRecord> CrmViews::recent_calls(std::size_t limit) const {
+  std::vector<CallRecord> out;
+  for (auto it = recent_.rbegin(); it != recent_.rend() && out.size() < limit; ++it) {
+    if (const CallRecord* r = call(*it)) out.push_back(*r);
+  }
+  return out;
+}
+
 const AgentView* CrmViews::agent(const AgentId& id) const {
   auto it = agents_.find(id);
   return it == agents_.end() ? nullptr : &it->second;
@@ -199,6 +207,7 @@ void CrmViews::on(const RecordedEvent&, const TagRemoved& e) {
 // ---- deals, notes, tasks ----------------------------------------------------
 
 void CrmViews::on(const RecordedEvent& r, const DealOpened& e) {
+  max_deal_id_ = std::max(max_deal_id_, e.deal);
   Client* c = mutable_client(e.client);
   if (!c) return;
   Deal d;
@@ -279,6 +288,8 @@ void CrmViews::on(const RecordedEvent& r, const CallReceived& e) {
   c.dialled = e.dialled;
   c.received = r.time;
   open_calls_[e.call] = true;
+  recent_.push_back(e.call);
+  if (recent_.size() > kRecentCalls) recent_.pop_front();
 }
 
 void CrmViews::on(const RecordedEvent& r, const CallClassified& e) {

@@ -5,6 +5,7 @@
 // log order; storage::ViewHost adds the locking for concurrent readers.
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -91,6 +92,7 @@ class CrmViews {
   std::optional<ClientId> client_by_phone(const std::string& e164) const;
   std::size_t client_count() const { return clients_.size(); }
   ClientId max_client_id() const { return max_client_id_; }
+  DealId max_deal_id() const { return max_deal_id_; }
 
   std::optional<ClientCard> card(ClientId id, std::size_t last_calls = 10) const;
   // Newest first; at most `limit` entries.
@@ -98,7 +100,11 @@ class CrmViews {
   const CallRecord* call(const CallId& id) const;
   // Calls with a CallReceived but no CallEnded/CallInterrupted.
   std::vector<CallId> open_calls() const;
+  std::size_t open_call_count() const { return open_calls_.size(); }
   std::size_t call_count() const { return calls_.size(); }
+  // The calls received last, newest first (the view keeps kRecentCalls).
+  std::vector<CallRecord> recent_calls(std::size_t limit) const;
+  static constexpr std::size_t kRecentCalls = 1000;
 
   const AgentView* agent(const AgentId& id) const;
   std::vector<AgentView> agents() const;  // sorted by id
@@ -140,12 +146,14 @@ class CrmViews {
 
   std::uint64_t last_sequence_ = 0;
   ClientId max_client_id_ = 0;
+  DealId max_deal_id_ = 0;
   std::unordered_map<ClientId, Client> clients_;
   std::unordered_map<std::string, ClientId> by_phone_;
   std::unordered_map<ClientId, ClientId> merged_into_;  // absorbed id -> survivor
   std::unordered_map<ClientId, std::vector<HistoryEntry>> history_;  // oldest first
   std::unordered_map<CallId, CallRecord> calls_;
   std::unordered_map<CallId, bool> open_calls_;
+  std::deque<CallId> recent_;  // oldest first, at most kRecentCalls
   std::map<AgentId, AgentView> agents_;
 };
 

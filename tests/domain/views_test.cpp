@@ -125,3 +125,28 @@ BOOST_AUTO_TEST_CASE(classification_normalises_the_number_and_finds_the_client) 
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+#include "domain/startup.hpp"
+
+BOOST_AUTO_TEST_SUITE(startup)
+
+BOOST_AUTO_TEST_CASE(recovery_interrupts_open_calls_and_resets_agents) {
+  Log log = a_day();  // call c2 is still open; a1 exists
+  log.add("agent/a1", kT0, AgentRegistered{"a1", "sip:a1@h"});
+  log.add("agent/a1", kT0, AgentStateChanged{"a1", AgentState::ringing, "", "c2"});
+  CrmViews v = log.replay();
+  Config config;
+  config.agents.push_back({"a1", "Анна", "sales"});
+  config.agents.push_back({"a2", "Борис", "sales"});
+  auto out = startup_recovery(v, config);
+  std::vector<std::string> got;
+  for (const auto& e : out) got.push_back(e.stream + " " + name_of(e.event));
+  BOOST_TEST(got == (std::vector<std::string>{"call/c2 CallInterrupted", "agent/a1 AgentUnregistered",
+                                              "agent/a1 AgentStateChanged", "agent/a2 AgentCreated"}));
+  // Applying them leaves nothing to recover.
+  for (const auto& e : out) log.add(e.stream, kT0 + 1, e.event);
+  BOOST_TEST(startup_recovery(log.replay(), config).empty());
+  BOOST_TEST((log.replay().call("c2")->outcome == CallOutcome::interrupted));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,43 @@
+#pragma once
+// The composition root: the only place that knows every concrete type. It
+// opens the log, rebuilds the views, writes start-up recovery events,
+// imports the demo clients on a first start, and starts metrics, SIP, the
+// panel and the actors, in that order; stop() takes them down in reverse,
+// ending calls in progress cleanly first.
+
+#include <memory>
+#include <string>
+
+#include "domain/config.hpp"
+#include "domain/status.hpp"
+
+namespace callboard::app {
+
+struct ServerOptions {
+  bool fast_password_hashing = false;  // tests: cheap argon2id parameters
+  std::int64_t session_idle_timeout_s = 30 * 60;
+};
+
+class Server {
+ public:
+  // Errors name the part that failed: the data directory (locked by another
+  // process, unreadable log), or an address that cannot be bound.
+  static Result<std::unique_ptr<Server>> start(domain::Config config, ServerOptions options = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Where it listens, for the start-up banner.
+  std::string describe() const;
+  void stop();
+
+ private:
+  struct Parts;
+  explicit Server(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+// The event log's directory inside the data directory.
+std::string log_path(const domain::Config& config);
+
+}  // namespace callboard::app

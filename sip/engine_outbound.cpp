@@ -1,0 +1,199 @@
+// The agents' side: one leg per ring(), forked to every registered contact
+// of the agent's SIP user, one nua handle (its own dialog) per contact.
+//
+//   branch: inviting ─18x─> ringing ─2xx─> answered ─BYE from agent─> ended
+//              │               │              └─ release(): BYE ──> hanging_up
+//              │               └─ release() / another branch won: CANCEL ──> cancelling
+//              └─ 3xx-6xx ──> failed (all failed: leg_failed(best response))
+//
+// Per leg: leg_ringing once, leg_answered for the first 2xx (later 2xx of
+// other contacts get BYE), nothing at all after release().
+
+#include "sip/sofia_prelude.hpp"  // must come before any Sofia header
+
+#include <sofia-sip/nua.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip.h>
+#include <sofia-sip/sip_tag.h>
+
+#include "sip/engine.hpp"
+#include "sip/fork_policy.hpp"
+#include "sip/sip_text.hpp"
+
+namespace callboard::sip {
+
+void Engine::ring(const domain::CallId& id, domain::LegId leg_id, const std::string& sip_user,
+                  const std::string& caller, const std::string& caller_name) {
+  Call* call = find_call(id);
+  if (!call || call->state != InboundState::early || shutting_down_) return;
+  if (call->legs.count(leg_id)) return;  // a leg id is used once
+  Leg& leg = call->legs[leg_id];
+  leg.id = leg_id;
+
+  const auto contacts = registrar_.contacts(sip_user, now_s());
+  if (contacts.empty()) {
+    leg.over = true;
+    if (signals_on()) signals_.leg_failed(id, leg_id, 480);
+    return;
+  }
+  std::string from = "<" + uri_for(caller) + ">";
+  if (!caller_name.empty()) from = quote_display_name(caller_name) + " " + from;
+  const std::string to = "<" + uri_for(sip_user) + ">";
+
+  for (const auto& contact : contacts) {
+    const std::size_t index = leg.branches.size();
+    auto ctx = std::make_unique<HandleCtx>(HandleCtx{HandleCtx::Kind::outbound, id, leg_id, index});
+    nua_handle_t* nh = nua_handle(nua_, ctx.get(), SIPTAG_FROM_STR(from.c_str()),
+                                  SIPTAG_TO_STR(to.c_str()), TAG_END());
+    Branch branch;
+    branch.contact = contact;
+    if (!nh) {
+      branch.state = BranchState::failed;
+      branch.final_status = 500;
+      leg.branches.push_back(std::move(branch));
+      continue;
+    }
+    handles_[nh] = std::move(ctx);
+    branch.nh = nh;
+    leg.branches.push_back(std::move(branch));
+    // The caller's offer, as it came (an INVITE without one was refused).
+    nua_invite(nh, NUTAG_URL(contact.c_str()),
+               SIPTAG_CONTENT_TYPE_STR(call->offer.type.c_str()),
+               SIPTAG_PAYLOAD_STR(call->offer.data.c_str()), TAG_END());
+  }
+  fail_leg_if_done(*call, leg);
+}
+
+void Engine::release(const domain::CallId& id, domain::LegId leg_id) {
+  Call* call = find_call(id);
+  if (!call) return;
+  Leg* leg = find_leg(*call, leg_id);
+  if (!leg) return;
+  release_leg(*leg);
+}
+
+void Engine::release_leg(Leg& leg) {
+  leg.released = true;
+  for (auto& b : leg.branches) end_branch(b);
+}
+
+void Engine::end_branch(Branch& b) {
+  if (!b.nh) return;
+  switch (b.state) {
+    case BranchState::inviting:
+    case BranchState::ringing:
+      // nta holds the CANCEL back until a provisional response has come
+      // (RFC 3261 §9.1); the 487 that follows is ACKed by the transaction.
+      nua_cancel(b.nh, TAG_END());
+      b.state = BranchState::cancelling;
+      break;
+    case BranchState::answered:
+      nua_bye(b.nh, TAG_END());
+      b.state = BranchState::hanging_up;
+      break;
+    default:
+      break;
+  }
+}
+
+void Engine::on_outbound_event(int event, int status, HandleCtx& ctx, const sip_s* sip,
+                               int callstate) {
+  Call* call = find_call(ctx.call);
+  if (!call) return;
+  Leg* leg = find_leg(*call, ctx.leg);
+  if (!leg || ctx.branch >= leg->branches.size()) return;
+  Branch& branch = leg->branches[ctx.branch];
+  switch (event) {
+    case nua_r_invite:
+      on_invite_response(*call, *leg, ctx.branch, status, sip);
+      break;
+    case nua_i_bye:
+      metrics_.response_sent(200);  // sent by nua
+      if (leg->answered && leg->winner == ctx.branch && !leg->released && !leg->over) {
+        leg->over = true;
+        if (signals_on()) signals_.leg_hung_up(call->id, leg->id);
+      }
+      branch.state = BranchState::ended;
+      break;
+    case nua_i_state:
+      if (callstate == nua_callstate_terminated) on_branch_terminated(*call, *leg, branch);
+      break;
+    default:
+      break;
+  }
+}
+
+void Engine::on_invite_response(Call& call, Leg& leg, std::size_t index, int status,
+                                const sip_s* sip) {
+  Branch& b = leg.branches[index];
+  if (status < 200) {
+    if (status <= 100) return;
+    if (b.state == BranchState::inviting) b.state = BranchState::ringing;
+    if (!leg.ringing_reported && !leg.released && !leg.answered && !leg.over) {
+      leg.ringing_reported = true;
+      if (signals_on()) signals_.leg_ringing(call.id, leg.id);
+    }
+    return;
+  }
+  if (status < 300) {
+    // nua has sent the ACK already (NUTAG_AUTOACK).
+    if (b.state == BranchState::cancelling || leg.released || leg.answered || leg.over ||
+        shutting_down_) {
+      // Lost the race with a CANCEL, or another contact won: hang this one up.
+      nua_bye(b.nh, TAG_END());
+      b.state = BranchState::hanging_up;
+      return;
+    }
+    b.state = BranchState::answered;
+    leg.answered = true;
+    leg.winner = index;
+    leg.answer = message_body(sip);
+    for (std::size_t i = 0; i < leg.branches.size(); ++i)
+      if (i != index) end_branch(leg.branches[i]);
+    if (signals_on()) signals_.leg_answered(call.id, leg.id);
+    return;
+  }
+  if (b.state == BranchState::cancelling) {
+    b.state = BranchState::ended;  // the 487 after our CANCEL: not a failure
+    return;
+  }
+  if (b.state == BranchState::inviting || b.state == BranchState::ringing) {
+    b.state = BranchState::failed;
+    b.final_status = status;
+    fail_leg_if_done(call, leg);
+  }
+}
+
+void Engine::fail_leg_if_done(Call& call, Leg& leg) {
+  if (leg.released || leg.answered || leg.over) return;
+  std::vector<int> statuses;
+  for (const auto& b : leg.branches) {
+    if (b.state != BranchState::failed) return;
+    statuses.push_back(b.final_status);
+  }
+  leg.over = true;
+  if (signals_on()) signals_.leg_failed(call.id, leg.id, best_final_response(statuses));
+}
+
+void Engine::on_branch_terminated(Call& call, Leg& leg, Branch& b) {
+  const std::size_t index = static_cast<std::size_t>(&b - leg.branches.data());
+  if (b.state == BranchState::answered && leg.answered && leg.winner == index &&
+      !leg.released && !leg.over) {
+    // The dialog ended without a BYE reaching us: the agent is gone.
+    leg.over = true;
+    if (signals_on()) signals_.leg_hung_up(call.id, leg.id);
+  }
+  if (b.state == BranchState::inviting || b.state == BranchState::ringing) {
+    b.state = BranchState::failed;
+    if (b.final_status == 0) b.final_status = 500;
+    fail_leg_if_done(call, leg);
+  }
+  if (b.state != BranchState::failed) b.state = BranchState::ended;
+  nua_handle_s* nh = b.nh;
+  b.nh = nullptr;
+  const domain::CallId id = call.id;
+  destroy_handle(nh);
+  forget_if_done(id);
+}
+
+}  // namespace callboard::sip

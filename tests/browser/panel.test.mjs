@@ -1,0 +1,142 @@
+// The agent panel in real headless Chromium against web_harness (the real
+// WebServer on 127.0.0.1 with demo data).
+//   CALLBOARD_WEB_HARNESS=path/to/web_harness node --test panel.test.mjs
+// CALLBOARD_SCREENSHOT_DIR (default: docs/screenshots in the source tree)
+// receives agent-pop.png.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { startHarness } from './harness.mjs';
+import {
+  agentStatus, byTestId, launchChromium, login, loginError, popInfo, setLanguage, waitForPop,
+  waitForPopClosed,
+} from './panel_helpers.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const HARNESS = process.env.CALLBOARD_WEB_HARNESS;
+const SCREENSHOTS = process.env.CALLBOARD_SCREENSHOT_DIR || resolve(here, '../../docs/screenshots');
+
+describe('agent panel', { timeout: 120000 }, () => {
+  let harness;
+  let browser;
+
+  before(async () => {
+    assert.ok(HARNESS, 'set CALLBOARD_WEB_HARNESS to the web_harness binary');
+    harness = await startHarness(HARNESS);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (harness) assert.equal(await harness.stop(), 0);
+  });
+
+  test('a wrong password shows an error and no agent page', async () => {
+    const page = await browser.newPage();
+    await page.goto(harness.baseURL);
+    await login(page, harness.baseURL, 'ivanov', 'not-his-password', { expectSuccess: false });
+    assert.equal(await loginError(page), 'Неверный логин или пароль');
+    assert.equal(await byTestId(page, 'agent-view').isHidden(), true);
+    await page.close();
+  });
+
+  test('login shows the agent, his state and his phone', async () => {
+    const page = await browser.newPage();
+    await login(page, harness.baseURL, 'ivanov', 'ivanov-pass');
+    await page.waitForFunction(() => document.querySelector('[data-testid="agent-state"]').dataset.state);
+    const s = await agentStatus(page);
+    assert.equal(s.name, 'Иван Иванов');
+    assert.equal(s.stateCode, 'available');
+    assert.equal(s.state, 'Свободен');
+    assert.equal(s.registered, true);
+    assert.equal(s.registration, 'Подключён');
+    assert.match(await byTestId(page, 'state-duration').textContent(), /^\d{2}:\d{2}|^\d+:\d{2}:\d{2}/);
+
+    // A state change on the server reaches the page.
+    await harness.command('state ivanov paused lunch');
+    await page.waitForFunction(() => document.querySelector('[data-testid="agent-state"]').dataset.state === 'paused');
+    assert.equal((await agentStatus(page)).state, 'Пауза');
+    await harness.command('unregister ivanov');
+    await page.waitForFunction(() => document.querySelector('[data-testid="registration"]').dataset.registered === 'false');
+    await harness.command('register ivanov');
+    await harness.command('state ivanov available');
+    await page.close();
+  });
+
+  test('a known caller pops his card; pop_closed hides it', async () => {
+    const page = await browser.newPage();
+    await login(page, harness.baseURL, 'ivanov', 'ivanov-pass');
+    const sentAt = Date.now();
+    const [call, receivedUs] = (await harness.command('pop ivanov 1 +375291234567')).slice(1);
+    const pop = await waitForPop(page, { call });
+    assert.equal(pop.clientName, 'Алексей Смирнов');
+    assert.equal(pop.company, 'ООО «Ромашка»');
+    assert.equal(pop.caller, '+375291234567');
+    assert.equal(pop.stageCode, 'proposal');
+    assert.equal(pop.dealStage, 'Предложение');
+    assert.equal(pop.responsible, 'Иван Иванов');
+    assert.equal(pop.lastCalls.length, 2);
+    assert.match(pop.lastCalls[0], /Пропущен/);
+    assert.match(pop.lastCalls[1], /Отвечен.*Иван Иванов/);
+    // The page records when it drew the pop, comparable with CallReceived.
+    assert.ok(pop.renderedAt >= sentAt, 'lastPopAt is set when the pop is drawn');
+    const latencyMs = pop.renderedAt - Number(receivedUs) / 1000;
+    assert.ok(latencyMs >= -50 && latencyMs < 5000, `pop latency ${latencyMs} ms`);
+    console.log(`# pop rendered ${latencyMs.toFixed(1)} ms after CallReceived`);
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'agent-pop.png') });
+
+    await harness.command(`close ivanov ${call} answered`);
+    await waitForPopClosed(page);
+    assert.equal(await byTestId(page, 'pop').isHidden(), true);
+    assert.equal(await byTestId(page, 'pop-idle').isVisible(), true);
+    await page.close();
+  });
+
+  test('an unknown number shows "Неизвестный номер" with the number', async () => {
+    const page = await browser.newPage();
+    await login(page, harness.baseURL, 'petrova', 'petrova-pass');
+    const [call] = (await harness.command('pop petrova unknown 8-029-555-12-34 Сергей')).slice(1);
+    const pop = await waitForPop(page, { call });
+    assert.equal(pop.known, false);
+    assert.match(pop.unknownText, /Неизвестный номер/);
+    assert.equal(pop.caller, '+375295551234');
+    assert.equal(await byTestId(page, 'pop-caller-name').textContent(), 'Сергей');
+    await harness.command(`close petrova ${call} cancelled`);
+    await waitForPopClosed(page, { call });
+    assert.equal((await popInfo(page)).visible, false);
+    await page.close();
+  });
+
+  test('the language switch changes the labels and is remembered', async () => {
+    const page = await browser.newPage();
+    await login(page, harness.baseURL, 'sidorov', 'sidorov-pass');
+    assert.equal(await byTestId(page, 'logout').textContent(), 'Выйти');
+    await setLanguage(page, 'en');
+    assert.equal(await byTestId(page, 'logout').textContent(), 'Log out');
+    assert.equal(await byTestId(page, 'pop-idle').textContent(), 'Waiting for calls');
+    assert.equal((await agentStatus(page)).registration, 'Not connected');
+    const [call] = (await harness.command('pop sidorov 2 +375447654321')).slice(1);
+    const pop = await waitForPop(page, { call });
+    assert.equal(pop.dealStage, 'Negotiation');
+    await harness.command(`close sidorov ${call} missed`);
+    await waitForPopClosed(page);
+
+    await page.reload();
+    await byTestId(page, 'agent-view').waitFor({ state: 'visible' });
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await byTestId(page, 'logout').textContent(), 'Log out');
+    await byTestId(page, 'logout').click();
+    await byTestId(page, 'login-form').waitFor({ state: 'visible' });
+    assert.equal(await byTestId(page, 'login-submit').textContent(), 'Sign in');
+    await login(page, harness.baseURL, 'sidorov', 'wrong', { expectSuccess: false });
+    assert.equal(await loginError(page), 'Wrong login or password');
+    await setLanguage(page, 'ru');
+    assert.equal(await loginError(page), 'Неверный логин или пароль');
+    await page.close();
+  });
+});

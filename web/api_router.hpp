@@ -1,0 +1,120 @@
+#pragma once
+// The HTTP API without the network: matches a request to a route, checks the
+// session, the role and the CSRF token, runs the handler and produces the
+// response. web/detail/ feeds it parsed requests and writes what it returns;
+// tests can drive it directly.
+//
+// Threading: call handle() and authorize_websocket() on the io thread only
+// (they use the session store and the throttle, which are not thread-safe).
+// The responder is called exactly once, on the io thread: at once for most
+// routes, later (through RouterDeps::post) for login, whose password check
+// runs on the BoundedWorker.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "actors/ports.hpp"
+#include "domain/clock.hpp"
+#include "domain/config.hpp"
+#include "domain/phone.hpp"
+#include "storage/event_log.hpp"
+#include "storage/view_host.hpp"
+#include "web/bounded_worker.hpp"
+#include "web/http_message.hpp"
+#include "web/login_throttle.hpp"
+#include "web/passwords.hpp"
+#include "web/request_target.hpp"
+#include "web/session_store.hpp"
+#include "web/static_files.hpp"
+
+namespace callboard::web {
+
+// Everything the router reads or uses; it owns none of it. All must outlive
+// the router, and the worker must be stopped before the router is destroyed.
+struct RouterDeps {
+  const domain::Config* config = nullptr;
+  storage::ViewHost* views = nullptr;
+  const storage::EventLog* log = nullptr;  // null: /api/events answers 503
+  const domain::Clock* clock = nullptr;
+  const domain::PhoneNumbers* phones = nullptr;
+  SessionStore* sessions = nullptr;
+  LoginThrottle* throttle = nullptr;
+  const PasswordBook* passwords = nullptr;
+  BoundedWorker* worker = nullptr;
+  actors::HttpMetrics* metrics = nullptr;  // login_failed; the transport counts requests
+  const StaticFiles* statics = nullptr;    // null: only the API is served
+  // Runs a function on the io thread (the transport's post); used to come
+  // back from the worker.
+  std::function<void(std::function<void()>)> post;
+  // Called on the io thread when a session ends by logout or re-login, so
+  // its WebSockets can be closed.
+  std::function<void(const std::string& session_id)> session_ended;
+};
+
+using Responder = std::function<void(HttpResponse)>;
+
+// What an authorised WebSocket upgrade carries over to the socket.
+struct WsAuthorization {
+  bool ok = false;
+  Session session;
+  const domain::AgentConfig* agent = nullptr;
+  HttpResponse refusal;  // when !ok: 401 / 403 to send instead of upgrading
+};
+
+class ApiRouter {
+ public:
+  explicit ApiRouter(RouterDeps deps);
+
+  void handle(const HttpRequest& request, Responder respond);
+
+  // For GET /ws with an Upgrade: a valid session cookie (else 401
+  // unauthenticated / session_expired), an agent that is in the config,
+  // and an Origin, when sent, that matches Host (else 403 forbidden_origin).
+  WsAuthorization authorize_websocket(const HttpRequest& request);
+
+  // Request bodies larger than this are refused with 413 by the transport.
+  static constexpr std::size_t kMaxBodyBytes = 64 * 1024;
+
+ private:
+  enum class Access { open, session, supervisor };
+  struct Context {
+    const HttpRequest& request;
+    RequestTarget target;
+    std::vector<std::string> params;  // the {} segments of the route
+    Session session;
+    const domain::AgentConfig* agent = nullptr;
+  };
+  using SyncHandler = HttpResponse (ApiRouter::*)(const Context&);
+  using AsyncHandler = void (ApiRouter::*)(const Context&, Responder);
+  struct Route {
+    const char* method;
+    const char* pattern;  // "/api/clients/{}/history"
+    Access access;
+    SyncHandler sync = nullptr;
+    AsyncHandler async = nullptr;
+  };
+
+  static const std::vector<Route>& routes();
+  static bool match(const char* pattern, const std::string& path, std::vector<std::string>& params);
+  // Fills ctx.session / ctx.agent, or returns the 401 to send.
+  bool authenticate(Context& ctx, HttpResponse& refusal);
+
+  HttpResponse get_health(const Context& ctx);
+  void post_login(const Context& ctx, Responder respond);
+  void finish_login(bool ok, const std::string& login, const std::string& old_session,
+                    const Responder& respond);
+  HttpResponse post_logout(const Context& ctx);
+  HttpResponse get_me(const Context& ctx);
+  HttpResponse get_clients_by_phone(const Context& ctx);
+  HttpResponse get_client(const Context& ctx);
+  HttpResponse get_client_history(const Context& ctx);
+  HttpResponse get_call(const Context& ctx);
+  HttpResponse get_recent_calls(const Context& ctx);
+  HttpResponse get_agents(const Context& ctx);
+  HttpResponse get_events(const Context& ctx);
+
+  RouterDeps deps_;
+};
+
+}  // namespace callboard::web
