@@ -1,8 +1,61 @@
 #include "sip/registrar.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace callboard::sip {
+
+namespace {
+// The host of a SIP URI: "sip:201@10.0.0.5:5070;transport=udp" -> "10.0.0.5".
+std::string uri_host(const std::string& uri) {
+  std::size_t start = uri.find(':');
+  if (start == std::string::npos) return {};
+  ++start;
+  std::size_t at = uri.find('@', start);
+  std::size_t params = uri.find_first_of(";?>", start);
+  if (at != std::string::npos && (params == std::string::npos || at < params)) start = at + 1;
+  if (start < uri.size() && uri[start] == '[') {
+    std::size_t close = uri.find(']', start);
+    return close == std::string::npos ? std::string() : uri.substr(start, close - start + 1);
+  }
+  std::size_t end = uri.find_first_of(":;?>", start);
+  return uri.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+bool parse_ipv4(const std::string& host, unsigned (&octets)[4]) {
+  int n = 0;
+  std::size_t pos = 0;
+  while (n < 4) {
+    std::size_t end = host.find('.', pos);
+    std::string part = host.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string::npos)
+      return false;
+    octets[n++] = static_cast<unsigned>(std::stoul(part));
+    if (octets[n - 1] > 255) return false;
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return n == 4 && host.find('.', pos) == std::string::npos;
+}
+}  // namespace
+
+bool contact_host_allowed(const std::string& uri) {
+  std::string host = uri_host(uri);
+  if (host.empty()) return false;
+  unsigned o[4];
+  if (parse_ipv4(host, o)) {
+    if (o[0] == 0) return false;               // 0.0.0.0/8: "this network"
+    if (o[0] >= 224) return false;             // multicast, reserved, 255.255.255.255
+    return true;
+  }
+  if (host.front() == '[') {
+    std::string v6 = host.substr(1, host.size() - 2);
+    for (auto& ch : v6) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (v6.rfind("ff", 0) == 0) return false;  // ff00::/8 multicast
+    if (v6 == "::") return false;              // unspecified
+  }
+  return true;
+}
 
 RegisterOutcome Registrar::apply(const RegisterRequest& request, std::int64_t now_s) {
   RegisterOutcome out;
@@ -32,6 +85,11 @@ RegisterOutcome Registrar::apply(const RegisterRequest& request, std::int64_t no
     for (const auto& c : request.contacts) {
       std::uint32_t e = c.expires ? *c.expires
                                   : request.expires ? *request.expires : policy_.default_expires;
+      if (e != 0 && !contact_host_allowed(c.uri)) {
+        out.status = 400;
+        out.reason = "Contact Address Not Allowed";
+        return out;
+      }
       if (e != 0 && e < policy_.min_expires) {
         out.status = 423;
         out.reason = "Interval Too Brief";

@@ -26,6 +26,12 @@ struct ContactSpec {
   std::optional<std::uint32_t> expires;  // the contact's ;expires= parameter
 };
 
+// False for a Contact whose host Callboard must never send to: the
+// unspecified address, IPv4 multicast and broadcast (224.0.0.0 and up,
+// including 255.255.255.255), IPv6 multicast. A REGISTER binding one gets
+// 400. Host names and ordinary addresses are allowed.
+bool contact_host_allowed(const std::string& uri);
+
 struct RegisterRequest {
   std::string user;       // the authenticated user; the AoR's user part
   std::string call_id;

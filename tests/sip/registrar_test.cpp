@@ -152,4 +152,22 @@ BOOST_AUTO_TEST_CASE(contacts_past_their_time_are_not_returned_before_the_sweep)
   BOOST_TEST(r.contacts("nobody", 0).empty());
 }
 
+BOOST_AUTO_TEST_CASE(broadcast_multicast_and_unspecified_contacts_are_refused) {
+  BOOST_TEST(contact_host_allowed("sip:201@127.0.0.1:5070;transport=udp"));
+  BOOST_TEST(contact_host_allowed("sip:201@phone.example.com"));
+  BOOST_TEST(contact_host_allowed("sip:[2001:db8::1]:5060"));
+  BOOST_TEST(!contact_host_allowed("sip:201@255.255.255.255:5060"));
+  BOOST_TEST(!contact_host_allowed("sip:201@224.0.0.1"));
+  BOOST_TEST(!contact_host_allowed("sip:201@239.1.2.3;transport=udp"));
+  BOOST_TEST(!contact_host_allowed("sip:201@0.0.0.0:5060"));
+  BOOST_TEST(!contact_host_allowed("sip:[ff02::1]:5060"));
+  BOOST_TEST(!contact_host_allowed("sip:"));
+  Registrar r(kPolicy);
+  auto out = r.apply(reg("sip1", 1, {{"sip:a@127.0.0.1:1", 60u}, {"sip:a@255.255.255.255", 60u}}), 0);
+  BOOST_TEST(out.status == 400);
+  BOOST_TEST(r.binding_count() == 0u);  // nothing half-applied
+  // Removing such a binding (expires 0) is harmless and allowed.
+  BOOST_TEST(r.apply(reg("sip1", 2, {{"sip:a@255.255.255.255", 0u}}), 0).status == 200);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

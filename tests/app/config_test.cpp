@@ -1,0 +1,82 @@
+// The configuration loader: the demo parses; broken files name the file,
+// the line and the problem.
+#define BOOST_TEST_MODULE app
+#include <boost/test/unit_test.hpp>
+
+#include "app/config_loader.hpp"
+
+using callboard::app::load_config;
+using callboard::app::parse_config;
+
+namespace {
+const char* kMinimal = R"(
+departments:
+  - id: sales
+agents:
+  - login: anna
+    department: sales
+    password: x
+    sip: {user: "201", password: "s"}
+entry_points:
+  - number: "100"
+    department: sales
+)";
+
+std::string error_of(const std::string& yaml) {
+  auto r = parse_config(yaml, "test.yaml");
+  BOOST_REQUIRE_MESSAGE(!r.is_ok(), "expected an error");
+  return r.status().message();
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_demo_configuration_loads) {
+  auto c = load_config(std::string(CALLBOARD_SOURCE_DIR) + "/ops/demo/callboard.yaml");
+  BOOST_REQUIRE_MESSAGE(c.is_ok(), c.status().to_string());
+  BOOST_TEST(c->departments.size() >= 1u);
+  BOOST_TEST(c->find_department("sales") != nullptr);
+  int in_sales = 0;
+  for (const auto& a : c->agents) in_sales += a.department == "sales";
+  BOOST_TEST(in_sales >= 3);
+  BOOST_REQUIRE(c->demo_clients.size() >= 2u);
+  BOOST_TEST(c->demo_clients[0].responsible != c->demo_clients[1].responsible);
+  BOOST_TEST(c->demo_clients[0].phones[0] == "+375291111111");  // normalised
+  BOOST_TEST(c->listen.sip.to_string() == "127.0.0.1:5060");
+  BOOST_TEST(c->listen.http.port == 8080);
+  BOOST_TEST(c->listen.metrics.port == 9464);
+}
+
+BOOST_AUTO_TEST_CASE(defaults_fill_what_is_left_out) {
+  auto c = parse_config(kMinimal, "min.yaml");
+  BOOST_REQUIRE_MESSAGE(c.is_ok(), c.status().to_string());
+  BOOST_TEST(c->sip.realm == "callboard");
+  BOOST_TEST(c->routing.responsible_timeout_s == 20u);
+  BOOST_TEST(c->agents[0].name == "anna");
+  BOOST_TEST((c->agents[0].role == callboard::domain::Role::agent));
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_department_names_file_line_and_field) {
+  std::string yaml = kMinimal;
+  yaml.replace(yaml.find("department: sales"), 17, "department: salez");
+  BOOST_TEST(error_of(yaml) == "test.yaml:6: agents[0].department: unknown department 'salez'");
+}
+
+BOOST_AUTO_TEST_CASE(broken_files_give_clear_errors) {
+  BOOST_TEST(error_of("listen: [").find("test.yaml:1:") == 0u);  // YAML syntax
+  BOOST_TEST(error_of(std::string(kMinimal) + "colour: blue\n").find("unknown key 'colour'") != std::string::npos);
+  BOOST_TEST(error_of(std::string(kMinimal) + "listen: {sip: 'nohost'}\n").find("expected host:port") != std::string::npos);
+  BOOST_TEST(error_of(std::string(kMinimal) + "listen: {http: '127.0.0.1:99999'}\n").find("bad port") != std::string::npos);
+  BOOST_TEST(error_of(std::string(kMinimal) +
+                      "demo_clients:\n  - name: X\n    phones: ['call me maybe']\n")
+                 .find("test.yaml:14: demo_clients[0].phones[0]: 'call me maybe' is not a phone number") == 0u);
+  BOOST_TEST(error_of(std::string(kMinimal) + "routing: {responsible_timeout_s: -3}\n").find("whole number") != std::string::npos);
+  std::string twice = kMinimal;
+  twice += "  - number: '100'\n    department: sales\n";
+  BOOST_TEST(error_of(twice).find("duplicate number '100'") != std::string::npos);
+  BOOST_TEST(error_of("departments: []\n").find("at least one department") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_file_is_named) {
+  auto r = load_config("/nonexistent/callboard.yaml");
+  BOOST_TEST(!r.is_ok());
+  BOOST_TEST(r.status().message().find("/nonexistent/callboard.yaml") == 0u);
+}
