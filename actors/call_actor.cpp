@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/crm_messages.hpp"
 #include "actors/messages.hpp"
 #include "domain/agent.hpp"
 
@@ -13,6 +14,8 @@ using Self = caf::stateful_actor<CallActorState>*;
 namespace cmd = domain::call_cmd;
 
 void run(Self self, domain::CallOutput out);
+void auto_assign(Self self, const cmd::AutoAssign& c);
+void missed_call(Self self, const cmd::MissedCall& c);
 
 const AgentHandle* handle(Self self, const domain::AgentId& agent) {
   auto it = self->state.agents->find(agent);
@@ -49,34 +52,35 @@ struct Executor {
 
   void operator()(const cmd::FindTargets& c) const {
     auto s = self;
-    std::size_t step = c.step;
+    std::uint64_t attempt = c.attempt;
     self->request(self->state.supervisor, caf::infinite, targets_atom::value,
-                  static_cast<int>(c.spec.kind), c.spec.department,
+                  static_cast<int>(c.spec.kind), c.spec.department, c.spec.agents,
+                  static_cast<int>(c.spec.strategy), c.spec.rule,
                   self->state.flow->classification().responsible, c.exclude)
-        .then([s, step](const std::vector<std::string>& ids) {
-                run(s, s->state.flow->on_targets(step, ids));
+        .then([s, attempt](const std::vector<std::string>& ids) {
+                run(s, s->state.flow->on_targets(attempt, ids));
               },
-              [s, step](caf::error&) { run(s, s->state.flow->on_targets(step, {})); });
+              [s, attempt](caf::error&) { run(s, s->state.flow->on_targets(attempt, {})); });
   }
   void operator()(const cmd::Offer& c) const {
     auto s = self;
-    std::size_t step = c.step;
+    std::uint64_t attempt = c.attempt;
     domain::AgentId agent = c.agent;
     const AgentHandle* h = handle(self, agent);
     if (!h) {
-      run(self, self->state.flow->on_offer_reply(step, agent, false));
+      run(self, self->state.flow->on_offer_reply(attempt, agent, false));
       return;
     }
     // Agent actors live as long as the server and always reply; a dead one
     // answers with an error, which counts as a refusal.
     self->request(h->actor, caf::infinite, offer_atom::value, id())
         .then(
-            [s, step, agent](int reply) {
+            [s, attempt, agent](int reply) {
               bool ok = reply == static_cast<int>(domain::OfferReply::accepted);
-              run(s, s->state.flow->on_offer_reply(step, agent, ok));
+              run(s, s->state.flow->on_offer_reply(attempt, agent, ok));
             },
-            [s, step, agent](caf::error&) {
-              run(s, s->state.flow->on_offer_reply(step, agent, false));
+            [s, attempt, agent](caf::error&) {
+              run(s, s->state.flow->on_offer_reply(attempt, agent, false));
             });
   }
   void operator()(const cmd::Ring& c) const {
@@ -87,9 +91,24 @@ struct Executor {
     services().panel->screen_pop(c.agent, make_pop(self));
   }
   void operator()(const cmd::StartTimer& c) const {
-    self->delayed_send(self, std::chrono::microseconds(c.after), timeout_atom::value,
-                       static_cast<std::uint64_t>(c.step));
+    self->delayed_send(self, std::chrono::microseconds(c.after), timeout_atom::value, c.attempt,
+                       static_cast<int>(c.kind));
   }
+  void operator()(const cmd::Enqueue& c) const {
+    auto s = self;
+    std::uint64_t attempt = c.attempt;
+    self->request(self->state.supervisor, caf::infinite, enqueue_atom::value, c.department, id())
+        .then([s, attempt](bool ok) { run(s, s->state.flow->on_enqueued(attempt, ok)); },
+              [s, attempt](caf::error&) { run(s, s->state.flow->on_enqueued(attempt, false)); });
+  }
+  void operator()(const cmd::Requeue& c) const {
+    self->send(self->state.supervisor, requeue_atom::value, c.department, id(), c.tried);
+  }
+  void operator()(const cmd::LeaveQueue& c) const {
+    self->send(self->state.supervisor, leave_atom::value, c.department, id());
+  }
+  void operator()(const cmd::AutoAssign& c) const { auto_assign(self, c); }
+  void operator()(const cmd::MissedCall& c) const { missed_call(self, c); }
   void operator()(const cmd::Release& c) const { services().telephony->release(id(), c.leg); }
   void operator()(const cmd::Progress& c) const {
     services().telephony->progress(id(), c.status, c.reason);
@@ -110,8 +129,87 @@ struct Executor {
     tell_agent(self, c.agent, caf::make_message(finish_atom::value, id()));
     services().panel->pop_closed(c.agent, id(), "ended");
   }
-  void operator()(const cmd::Done&) const { self->quit(); }
+  void operator()(const cmd::Done&) const {
+    self->state.done = true;
+    if (self->state.pending_tasks == 0) self->quit();
+  }
 };
+
+// Auto-assign: the supervisor picks the owner by rotation, the client
+// registry creates the caller's card with him as responsible (once: a later
+// call from the number finds the card), then the flow rings him. When the
+// number got a card meanwhile (two calls at once), its owner is rung.
+void auto_assign(Self self, const cmd::AutoAssign& c) {
+  auto s = self;
+  std::uint64_t attempt = c.attempt;
+  std::string phone = c.phone;
+  self->request(self->state.supervisor, caf::infinite, owner_atom::value, c.department)
+      .then(
+          [s, attempt, phone](const std::string& owner) {
+            if (owner.empty() || !s->state.clients) {
+              run(s, s->state.flow->on_owner(attempt, {}, 0));
+              return;
+            }
+            const auto& flow = *s->state.flow;
+            std::string name = flow.caller_name().empty() ? phone : flow.caller_name();
+            s->request(s->state.clients, caf::infinite, create_atom::value, name, std::string(),
+                       std::string(), std::vector<std::string>{phone}, owner, std::string(),
+                       std::string())
+                .then(
+                    [s, attempt, owner, phone](domain::ClientId id, const std::string&) {
+                      if (id != 0) {
+                        run(s, s->state.flow->on_owner(attempt, owner, id));
+                        return;
+                      }
+                      auto existing = s->state.services.views->read([&](const domain::CrmViews& v) {
+                        std::pair<domain::ClientId, domain::AgentId> found{0, {}};
+                        if (auto cid = v.client_by_phone(phone)) {
+                          if (const auto* cl = v.client(*cid)) found = {cl->id, cl->responsible};
+                        }
+                        return found;
+                      });
+                      run(s, s->state.flow->on_owner(attempt, existing.second, existing.first));
+                    },
+                    [s, attempt](caf::error&) { run(s, s->state.flow->on_owner(attempt, {}, 0)); });
+          },
+          [s, attempt](caf::error&) { run(s, s->state.flow->on_owner(attempt, {}, 0)); });
+}
+
+// Nobody answered: a call-back task for the client's manager, or for the
+// department when the number is unknown, through the client registry. The
+// call actor stays until the task is durable (or refused, then logged and
+// counted), so it is never lost silently.
+void missed_call(Self self, const cmd::MissedCall& c) {
+  auto& st = self->state;
+  if (!st.clients) return;
+  domain::CreateTask t;
+  t.client = c.client;
+  t.kind = domain::TaskKind::call_back;
+  if (c.client != 0 && !c.responsible.empty())
+    t.assignee = c.responsible;
+  else
+    t.department = c.department;
+  t.due = st.services.clock->now();
+  t.call = st.flow->id();
+  if (!c.phone.empty() && c.phone[0] == '+') {
+    t.phone = c.phone;
+  } else {  // a withheld or unparsable number cannot be called back
+    t.kind = domain::TaskKind::other;
+    t.text = "missed call from " + (c.phone.empty() ? std::string("an unknown number") : c.phone);
+  }
+  ++st.pending_tasks;
+  std::string call = st.flow->id();
+  auto done = [self, call](const Status& s) {
+    if (!s) {
+      self->state.services.metrics->append_failed();
+      spdlog::error("call {}: the call-back task was not created: {}", call, s.to_string());
+    }
+    if (--self->state.pending_tasks == 0 && self->state.done) self->quit();
+  };
+  self->request(st.clients, caf::infinite, crm_atom::value, domain::CommandEnvelope{t, {}, {}})
+      .then([done](const CrmReply& r) { done(r.status); },
+            [done](caf::error& e) { done(Status::unavailable(caf::to_string(e))); });
+}
 
 void run(Self self, domain::CallOutput out) {
   auto& st = self->state;
@@ -135,9 +233,10 @@ caf::behavior call_actor(Self self, Services services, CallInit init, caf::actor
   st.services = std::move(services);
   st.supervisor = std::move(supervisor);
   st.agents = std::move(init.agents);
+  st.clients = std::move(init.clients);
   st.entry_point_name = std::move(init.entry_point_name);
   st.writer = StreamWriter(domain::call_stream(init.id), 0);
-  st.flow.emplace(init.id, init.caller_raw, init.caller_name, init.dialled);
+  st.flow.emplace(init.id, init.caller_name, init.dialled, init.department);
   self->set_exception_handler([](caf::scheduled_actor* a, std::exception_ptr& eptr) -> caf::error {
     auto* s = static_cast<Self>(a);
     std::string what = "unknown";
@@ -164,7 +263,12 @@ caf::behavior call_actor(Self self, Services services, CallInit init, caf::actor
         else
           run(self, flow.on_caller_hung_up());
       },
-      [=](timeout_atom, std::uint64_t step) { run(self, self->state.flow->on_step_timeout(step)); },
+      [=](timeout_atom, std::uint64_t attempt, int kind) {
+        run(self, self->state.flow->on_timer(attempt, static_cast<domain::TimerKind>(kind)));
+      },
+      [=](qoffer_atom, const std::string& agent) {
+        run(self, self->state.flow->on_queue_offer(agent));
+      },
       [=](abort_atom, const std::string& reason) {
         run(self, self->state.flow->abort(reason));
         if (self->state.flow->phase() != domain::CallFlow::Phase::ended) self->quit();

@@ -4,9 +4,11 @@
 // screen pops, step timers (delayed messages to itself, so the test
 // coordinator drives them). Appends the flow's events to call/<id>.
 //
-// Messages (forwarded by the routing supervisor):
+// Messages:
 //   (leg_atom, call, leg, LegSignal, status), (caller_atom, call, CallerSignal)
-//   (timeout_atom, step), (abort_atom, reason)
+//       forwarded by the routing supervisor
+//   (qoffer_atom, agent)        the supervisor's queue picked this agent
+//   (timeout_atom, attempt, TimerKind), (abort_atom, reason)
 // A handler that throws ends the call cleanly (CallFlow::abort) and only
 // this actor stops.
 
@@ -33,13 +35,14 @@ using AgentDirectory = std::map<domain::AgentId, AgentHandle>;
 
 struct CallInit {
   domain::CallId id;
-  std::string caller_raw;
   std::string caller_name;
   std::string dialled;
+  std::string department;  // the entry point's
   std::string entry_point_name;
   domain::Classification who;
   std::vector<domain::RouteStep> plan;
   std::shared_ptr<const AgentDirectory> agents;
+  caf::actor clients;  // the client registry (auto-assign)
 };
 
 struct CallActorState {
@@ -48,7 +51,10 @@ struct CallActorState {
   StreamWriter writer{"", 0};
   caf::actor supervisor;
   std::shared_ptr<const AgentDirectory> agents;
+  caf::actor clients;
   std::string entry_point_name;
+  int pending_tasks = 0;  // call-back tasks not yet durable
+  bool done = false;      // the call is over; quit once pending_tasks is 0
   static inline const char* name = "call";
 };
 

@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/client_actor.hpp"
+#include "actors/crm_messages.hpp"
 #include "actors/messages.hpp"
 #include "actors/routing_supervisor.hpp"
 
@@ -47,6 +48,12 @@ class SignalsToSupervisor final : public CallSignals {
 caf::actor_system_config make_config(const CallCenterOptions& options) {
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", options.threads);
+  // One shared queue whose idle workers sleep on a condition variable. The
+  // default work-stealing policy polls an idle worker's queue with 50 us
+  // sleeps for its first 500 attempts, so under a steady trickle of calls
+  // both workers woke ~20,000 times a second and burned 15-25% of a core
+  // for nothing (bench/routing, docs/BENCHMARKS.md).
+  cfg.set("scheduler.policy", caf::atom("sharing"));
   cfg.set("logger.verbosity", caf::atom("quiet"));
   return cfg;
 }
@@ -58,6 +65,7 @@ struct CallCenter::Impl {
   caf::actor_system system;
   caf::actor supervisor;
   caf::actor clients;
+  std::chrono::milliseconds crm_timeout{10'000};
   std::unique_ptr<SignalsToSupervisor> signals;
   bool stopped = false;
 };
@@ -65,31 +73,73 @@ struct CallCenter::Impl {
 CallCenter::CallCenter(Services services, std::map<domain::AgentId, AgentInit> agents,
                        CallCenterOptions options)
     : impl_(std::make_unique<Impl>(options)) {
-  impl_->supervisor = impl_->system.spawn(routing_supervisor, services, std::move(agents));
+  impl_->crm_timeout = options.crm_timeout;
+  impl_->clients = impl_->system.spawn(client_registry, services, ClientActorOptions{options.client_idle});
+  impl_->supervisor = impl_->system.spawn(routing_supervisor, std::move(services), std::move(agents),
+                                          impl_->clients);
   impl_->signals = std::make_unique<SignalsToSupervisor>(impl_->supervisor);
-  impl_->clients = impl_->system.spawn(client_registry, std::move(services));
 }
 
 CallCenter::~CallCenter() { shutdown(); }
 
 CallSignals& CallCenter::signals() { return *impl_->signals; }
 
-Result<domain::ClientId> CallCenter::create_client(const domain::NewClient& c) {
-  if (impl_->stopped) return Status::unavailable("shutting down");
+void CallCenter::pause_agent(const domain::AgentId& agent, const std::string& reason,
+                             const domain::AgentId& by) {
+  caf::anon_send(impl_->supervisor, pause_atom::value, agent, reason, by);
+}
+
+void CallCenter::resume_agent(const domain::AgentId& agent, const domain::AgentId& by) {
+  caf::anon_send(impl_->supervisor, resume_atom::value, agent, by);
+}
+
+void CallCenter::reload(std::shared_ptr<const domain::Config> config) {
+  caf::anon_send(impl_->supervisor, reload_atom::value, std::move(config));
+}
+
+Result<domain::CommandOutcome> CallCenter::execute(const domain::CommandEnvelope& command) {
+  return execute_all({command}).front();
+}
+
+std::vector<Result<domain::CommandOutcome>> CallCenter::execute_all(
+    const std::vector<domain::CommandEnvelope>& commands) {
+  std::vector<Result<domain::CommandOutcome>> out(commands.size(), Status::unavailable("shutting down"));
+  if (impl_->stopped) return out;
   caf::scoped_actor self{impl_->system};
-  Result<domain::ClientId> out = Status::unavailable("no reply from the client registry");
-  self->request(impl_->clients, std::chrono::seconds(10), create_atom::value, c.name, c.company,
-                c.email, c.phones, c.responsible, c.deal_title, c.deal_stage)
-      .receive(
-          [&](domain::ClientId id, const std::string& error) {
-            if (id != 0) out = id;
-            else if (error.rfind("I/O", 0) == 0 || error.find("io_error") != std::string::npos)
-              out = Status::io_error(error);
-            else
-              out = Status::invalid_argument(error);
-          },
-          [&](caf::error& err) { out = Status::unavailable(caf::to_string(err)); });
+  // Every request goes out before the first answer is awaited, so the
+  // commands' appends can share group commits; a handle's receive() takes
+  // its own response and leaves the others in the mailbox.
+  std::vector<caf::response_handle<caf::blocking_actor, caf::message, true>> handles;
+  handles.reserve(commands.size());
+  for (const auto& c : commands)
+    handles.push_back(self->request(impl_->clients, impl_->crm_timeout, crm_atom::value, c));
+  for (std::size_t i = 0; i < handles.size(); ++i) {
+    handles[i].receive(
+        [&](CrmReply& r) {
+          if (r.status) out[i] = r.outcome;
+          else out[i] = r.status;
+        },
+        [&](caf::error& err) {
+          out[i] = Status::unavailable("no answer from the client registry: " + caf::to_string(err));
+        });
+  }
   return out;
+}
+
+Result<domain::ClientId> CallCenter::create_client(const domain::NewClient& c) {
+  domain::CommandEnvelope env{domain::CreateClient{c, 0, 0}, {}, std::nullopt};
+  auto r = execute(env);
+  if (!r) return r.status();
+  return r->client;
+}
+
+std::size_t CallCenter::live_clients() {
+  if (impl_->stopped) return 0;
+  caf::scoped_actor self{impl_->system};
+  std::size_t n = 0;
+  self->request(impl_->clients, std::chrono::seconds(5), live_atom::value)
+      .receive([&](std::size_t live) { n = live; }, [](caf::error&) {});
+  return n;
 }
 
 void CallCenter::shutdown() {

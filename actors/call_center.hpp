@@ -1,15 +1,19 @@
 #pragma once
 // The actor layer as the rest of the server sees it: owns the CAF actor
-// system, the routing supervisor and the agent actors, and turns the
-// telephony adapter's signals into messages. No CAF in this header.
+// system, the routing supervisor, the agent actors and the client registry,
+// turns the telephony adapter's signals into messages, and runs CRM
+// commands (CrmPort). No CAF in this header.
 //
 // Thread-safety: signals() may be called from any thread (the Sofia thread
-// in practice). shutdown() from the owning thread, once.
+// in practice); execute()/execute_all()/create_client() from any thread
+// that may block (see crm_port.hpp). shutdown() from the owning thread, once.
 
+#include <chrono>
 #include <map>
 #include <memory>
 
 #include "actors/agent_actor_init.hpp"
+#include "actors/crm_port.hpp"
 #include "actors/ports.hpp"
 #include "actors/services.hpp"
 #include "domain/client.hpp"
@@ -18,24 +22,46 @@ namespace callboard::actors {
 
 struct CallCenterOptions {
   std::size_t threads = 2;  // CAF scheduler workers
+  // Client actors idle this long are passivated (client_actor.hpp).
+  std::chrono::milliseconds client_idle{60'000};
+  // How long a CRM command may take before the caller gets `unavailable`.
+  std::chrono::milliseconds crm_timeout{10'000};
 };
 
-class CallCenter {
+// services.log must be set (client actors read their streams from it).
+class CallCenter final : public CrmPort {
  public:
   // agents: every configured agent's state after start-up recovery.
   CallCenter(Services services, std::map<domain::AgentId, AgentInit> agents,
              CallCenterOptions options = {});
-  ~CallCenter();
   CallCenter(const CallCenter&) = delete;
   CallCenter& operator=(const CallCenter&) = delete;
+  ~CallCenter() override;
 
   CallSignals& signals();
 
-  // Creates a client through the client registry and waits until its events
-  // are durable. Errors: invalid_argument (a phone taken, an unknown agent,
-  // no name), io_error, unavailable (timeout or shutting down). Blocks: call
-  // it from a thread that may wait (start-up, an HTTP worker).
+  // An agent's pause (the panel, a supervisor): no offers until resume.
+  // Asynchronous; the change shows in the views once durable.
+  void pause_agent(const domain::AgentId& agent, const std::string& reason, const domain::AgentId& by);
+  void resume_agent(const domain::AgentId& agent, const domain::AgentId& by);
+
+  // New calls follow the new configuration (entry points, departments,
+  // strategies, queues, hours, agents); calls in progress keep their plan.
+  // REQUIRES: a configuration that passed validation.
+  void reload(std::shared_ptr<const domain::Config> config);
+
+  // CRM commands through the client registry, answered once durable
+  // (crm_port.hpp for the errors). Block the calling thread.
+  Result<domain::CommandOutcome> execute(const domain::CommandEnvelope& command) override;
+  std::vector<Result<domain::CommandOutcome>> execute_all(
+      const std::vector<domain::CommandEnvelope>& commands) override;
+
+  // Creates a client (execute(CreateClient)) and returns its id. Errors:
+  // as execute().
   Result<domain::ClientId> create_client(const domain::NewClient& client);
+
+  // Client actors alive now (passivation makes this small). Blocks.
+  std::size_t live_clients();
 
   // Ends every call in progress (its legs released, its events appended),
   // then stops the actors. Idempotent.

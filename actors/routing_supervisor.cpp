@@ -3,6 +3,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "actors/messages.hpp"
 #include "domain/classify.hpp"
 
@@ -10,15 +12,121 @@ namespace callboard::actors {
 
 namespace {
 using Self = caf::stateful_actor<SupervisorState>*;
+using domain::AgentId;
 
 void forward(Self self, const domain::CallId& call, caf::message msg) {
   auto it = self->state.calls.find(call);
   if (it != self->state.calls.end()) self->send(it->second, std::move(msg));
 }
 
-void tell_agent(Self self, const domain::AgentId& agent, caf::message msg) {
+void tell_agent(Self self, const AgentId& agent, caf::message msg) {
   auto it = self->state.agents->find(agent);
   if (it != self->state.agents->end()) self->send(it->second.actor, std::move(msg));
+}
+
+domain::AgentPolicy policy_for(const domain::Config& config, const domain::AgentConfig& agent) {
+  domain::AgentPolicy p;
+  if (const auto* d = config.find_department(agent.department))
+    p.wrap_up = domain::Duration(d->wrap_up_s) * domain::kMicrosPerSecond;
+  p.max_missed_offers = config.routing.max_missed_offers;
+  return p;
+}
+
+// The queues an agent serves: his department's and those the config adds.
+std::vector<std::string> served_queues(const domain::Config& config, const AgentId& agent) {
+  std::vector<std::string> out;
+  if (const auto* a = config.find_agent(agent)) {
+    out.push_back(a->department);
+    out.insert(out.end(), a->queues.begin(), a->queues.end());
+  }
+  return out;
+}
+
+std::vector<domain::AgentCandidate> candidates(Self self) {
+  std::vector<domain::AgentCandidate> out;
+  out.reserve(self->state.board.size());
+  for (const auto& [id, a] : self->state.board) out.push_back(a);
+  return out;
+}
+
+// Spawns actors for agents the configuration has and the board has not, and
+// brings the board's departments, order and policies in line with it.
+void sync_agents(Self self, std::map<AgentId, AgentInit> inits) {
+  auto& st = self->state;
+  const domain::Config& config = *st.services.config;
+  std::set<AgentId> configured;
+  std::size_t order = 0;
+  for (const auto& a : config.agents) {
+    configured.insert(a.login);
+    domain::AgentPolicy policy = policy_for(config, a);
+    auto it = st.agents->find(a.login);
+    if (it == st.agents->end()) {
+      AgentInit init = inits.count(a.login) ? std::move(inits[a.login]) : AgentInit{};
+      init.status.id = a.login;
+      init.policy = policy;
+      st.board[a.login] = domain::AgentCandidate{a.login, a.department, init.status.state,
+                                                 init.status.registered, init.status.paused};
+      auto actor = self->spawn(agent_actor, st.services, std::move(init),
+                               caf::actor_cast<caf::actor>(self));
+      (*st.agents)[a.login] = AgentHandle{std::move(actor), a.sip_user};
+    } else {
+      it->second.sip_user = a.sip_user;
+      self->send(it->second.actor, policy_atom::value, policy.wrap_up, policy.max_missed_offers);
+    }
+    auto& b = st.board[a.login];
+    b.id = a.login;
+    b.department = a.department;
+    b.order = order++;
+  }
+  // Agents gone from the configuration get no new calls; their actors stay
+  // until the server stops (one may still be on a call).
+  for (auto it = st.board.begin(); it != st.board.end();) {
+    it = configured.count(it->first) ? std::next(it) : st.board.erase(it);
+  }
+}
+
+// Hands each free agent the oldest queued call he serves.
+void dispatch(Self self) {
+  auto& st = self->state;
+  std::vector<const domain::AgentCandidate*> free;
+  for (const auto& [id, a] : st.board) {
+    if (a.free() && !st.promised.count(id)) free.push_back(&a);
+  }
+  std::sort(free.begin(), free.end(), [](auto* x, auto* y) {
+    return x->idle_since != y->idle_since ? x->idle_since < y->idle_since : x->order < y->order;
+  });
+  for (const auto* a : free) {
+    auto w = st.queues.take_for(a->id, served_queues(*st.services.config, a->id));
+    if (!w) continue;
+    auto call = st.calls.find(w->call);
+    if (call == st.calls.end()) {
+      st.queues.leave(w->call);
+      continue;
+    }
+    st.promised.insert(a->id);
+    self->send(call->second, qoffer_atom::value, a->id);
+  }
+}
+
+void on_status(Self self, const AgentId& agent, int state, bool registered, bool paused) {
+  auto& st = self->state;
+  auto it = st.board.find(agent);
+  if (it == st.board.end()) return;
+  auto& a = it->second;
+  auto next = static_cast<domain::AgentState>(state);
+  domain::Timestamp now = st.services.clock->now();
+  std::int64_t day = now / (86400 * domain::kMicrosPerSecond);
+  if (day != st.today) {
+    for (auto& [id, b] : st.board) b.calls_today = 0;
+    st.today = day;
+  }
+  if (next == domain::AgentState::available && a.state != next) a.idle_since = now;
+  if (next == domain::AgentState::on_call && a.state != next) ++a.calls_today;
+  if (next != domain::AgentState::available) st.promised.erase(agent);
+  a.state = next;
+  a.registered = registered;
+  a.paused = paused;
+  dispatch(self);
 }
 
 // A dialled number nobody configured: 404, recorded like any other call.
@@ -35,24 +143,25 @@ void reject_unknown_number(Self self, const domain::CallId& call, const std::str
 void on_incoming(Self self, const domain::CallId& call, const std::string& caller,
                  const std::string& caller_name, const std::string& dialled) {
   auto& st = self->state;
-  const auto& config = *st.services.config;
   if (st.calls.count(call)) return;  // a retransmission the adapter let through
-  const domain::EntryPointConfig* entry = config.find_entry_point(dialled);
+  std::shared_ptr<const domain::Config> config = st.services.config;
+  const domain::EntryPointConfig* entry = config->find_entry_point(dialled);
   if (!entry) {
     reject_unknown_number(self, call, caller, caller_name, dialled);
     return;
   }
   CallInit init;
   init.id = call;
-  init.caller_raw = caller;
   init.caller_name = caller_name;
   init.dialled = dialled;
+  init.department = entry->department;
   init.entry_point_name = entry->name;
   init.who = st.services.views->read([&](const domain::CrmViews& v) {
     return domain::classify(caller, *st.services.phones, v);
   });
-  init.plan = domain::plan_route(init.who, *entry, config.routing);
+  init.plan = domain::plan_route(init.who, *entry, *config, st.services.clock->now());
   init.agents = st.agents;
+  init.clients = st.clients;
   auto actor = self->spawn<caf::monitored>(call_actor, st.services, std::move(init),
                                            caf::actor_cast<caf::actor>(self));
   st.call_ids[actor.address()] = call;
@@ -60,17 +169,41 @@ void on_incoming(Self self, const domain::CallId& call, const std::string& calle
 }
 
 std::vector<std::string> on_targets(Self self, int kind, const std::string& department,
-                                    const std::string& responsible,
+                                    const std::vector<std::string>& agents, int strategy,
+                                    const std::string& rule, const std::string& responsible,
                                     const std::vector<std::string>& exclude) {
+  auto& st = self->state;
   domain::RouteStep step;
   step.kind = static_cast<domain::StepKind>(kind);
   step.department = department;
+  step.agents = agents;
+  step.strategy = static_cast<domain::Strategy>(strategy);
+  step.rule = rule;
+  // First come, first served: while calls wait in the department's queue, a
+  // new call does not jump ahead of them to a freed agent.
+  if (step.kind == domain::StepKind::department && st.queues.waiting(department) > 0) return {};
   domain::Classification who;
   who.responsible = responsible;
-  std::vector<domain::AgentCandidate> agents;
-  agents.reserve(self->state.board.size());
-  for (const auto& [id, a] : self->state.board) agents.push_back(a);
-  return domain::select_targets(step, who, agents, exclude);
+  return domain::select_targets(step, who, candidates(self), exclude, st.memory, *st.services.random);
+}
+
+bool on_enqueue(Self self, const std::string& department, const domain::CallId& call) {
+  auto& st = self->state;
+  const domain::Config& config = *st.services.config;
+  const domain::DepartmentConfig* d = config.find_department(department);
+  if (!d || !d->queue.enabled) return false;
+  if (!d->queue.wait_when_nobody_logged_in) {
+    bool anyone = std::any_of(st.board.begin(), st.board.end(), [&](const auto& kv) {
+      if (!kv.second.registered) return false;
+      auto served = served_queues(config, kv.first);
+      return std::find(served.begin(), served.end(), department) != served.end();
+    });
+    if (!anyone) return false;
+  }
+  if (!st.queues.join(department, call, st.services.clock->now(), d->queue.max_length)) return false;
+  // The answer reaches the call before any offer the dispatch sends it.
+  self->send(self, get_atom::value, std::string("dispatch"));
+  return true;
 }
 
 void check_drained(Self self) {
@@ -81,19 +214,12 @@ void check_drained(Self self) {
 }  // namespace
 
 caf::behavior routing_supervisor(Self self, Services services,
-                                 std::map<domain::AgentId, AgentInit> agents) {
+                                 std::map<domain::AgentId, AgentInit> agents, caf::actor clients) {
   auto& st = self->state;
   st.services = std::move(services);
   st.agents = std::make_shared<AgentDirectory>();
-  for (auto& [login, init] : agents) {
-    const domain::AgentConfig* cfg = st.services.config->find_agent(login);
-    if (!cfg) continue;
-    st.board[login] = domain::AgentCandidate{login, cfg->department, init.status.state,
-                                             init.status.registered};
-    auto actor = self->spawn(agent_actor, st.services, std::move(init),
-                                          caf::actor_cast<caf::actor>(self));
-    (*st.agents)[login] = AgentHandle{std::move(actor), cfg->sip_user};
-  }
+  st.clients = std::move(clients);
+  sync_agents(self, std::move(agents));
   // Agent actors live as long as the supervisor.
   self->attach_functor([agents = st.agents](const caf::error&) {
     for (auto& [login, h] : *agents) caf::anon_send_exit(h.actor, caf::exit_reason::user_shutdown);
@@ -102,6 +228,7 @@ caf::behavior routing_supervisor(Self self, Services services,
     auto& s = self->state;
     auto it = s.call_ids.find(msg.source);
     if (it == s.call_ids.end()) return;
+    s.queues.leave(it->second);
     s.calls.erase(it->second);
     s.call_ids.erase(it);
     check_drained(self);
@@ -123,16 +250,41 @@ caf::behavior routing_supervisor(Self self, Services services,
       [=](unreg_atom a, const std::string& agent, const std::string& reason) {
         tell_agent(self, agent, caf::make_message(a, reason));
       },
-      [=](status_atom, const std::string& agent, int state, bool registered) {
-        auto it = self->state.board.find(agent);
-        if (it == self->state.board.end()) return;
-        it->second.state = static_cast<domain::AgentState>(state);
-        it->second.registered = registered;
+      [=](pause_atom a, const std::string& agent, const std::string& reason, const std::string& by) {
+        tell_agent(self, agent, caf::make_message(a, reason, by));
       },
-      [=](targets_atom, int kind, const std::string& department, const std::string& responsible,
-          const std::vector<std::string>& exclude) {
-        return on_targets(self, kind, department, responsible, exclude);
+      [=](resume_atom a, const std::string& agent, const std::string& by) {
+        tell_agent(self, agent, caf::make_message(a, by));
       },
+      [=](status_atom, const std::string& agent, int state, bool registered, bool paused) {
+        on_status(self, agent, state, registered, paused);
+      },
+      [=](targets_atom, int kind, const std::string& department,
+          const std::vector<std::string>& agents, int strategy, const std::string& rule,
+          const std::string& responsible, const std::vector<std::string>& exclude) {
+        return on_targets(self, kind, department, agents, strategy, rule, responsible, exclude);
+      },
+      [=](enqueue_atom, const std::string& department, const std::string& call) {
+        return on_enqueue(self, department, call);
+      },
+      [=](requeue_atom, const std::string&, const std::string& call,
+          const std::vector<std::string>& tried) {
+        self->state.queues.requeue(call, tried);
+        dispatch(self);
+      },
+      [=](leave_atom, const std::string&, const std::string& call) {
+        self->state.queues.leave(call);
+      },
+      [=](owner_atom, const std::string& department) -> std::string {
+        return domain::pick_owner(department, candidates(self), self->state.memory);
+      },
+      [=](reload_atom, const std::shared_ptr<const domain::Config>& config) {
+        self->state.services.config = config;
+        sync_agents(self, {});
+        dispatch(self);
+        spdlog::info("routing: configuration reloaded from {}", config->source);
+      },
+      [=](get_atom, const std::string&) { dispatch(self); },
       [=](abort_atom a, const std::string& reason) -> caf::result<std::size_t> {
         auto& s = self->state;
         if (s.calls.empty()) return std::size_t{0};

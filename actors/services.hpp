@@ -10,6 +10,7 @@
 #include "domain/clock.hpp"
 #include "domain/config.hpp"
 #include "domain/phone.hpp"
+#include "domain/random.hpp"
 #include "storage/group_commit.hpp"
 #include "storage/view_host.hpp"
 
@@ -54,11 +55,14 @@ struct Services {
   std::shared_ptr<const domain::Config> config;
   EventSink* events = nullptr;
   storage::ViewHost* views = nullptr;
+  // Read-only: client actors load their state from their streams.
+  const storage::EventLog* log = nullptr;
   TelephonyPort* telephony = nullptr;
   PanelPort* panel = nullptr;
   const domain::Clock* clock = nullptr;
   const domain::PhoneNumbers* phones = nullptr;
   ActorMetrics* metrics = nullptr;
+  domain::Random* random = nullptr;
 };
 
 }  // namespace callboard::actors

@@ -7,84 +7,12 @@
 #include <set>
 #include <sstream>
 
+#include "app/config_reader.hpp"
 #include "domain/phone.hpp"
 
 namespace callboard::app {
 
 namespace {
-
-// Thrown inside the parser only, turned into a Status at its boundary.
-struct ConfigError {
-  std::string message;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& path, const std::string& what) const {
-    std::ostringstream os;
-    os << source_;
-    if (at.IsDefined() && at.Mark().line >= 0) os << ":" << at.Mark().line + 1;
-    os << ": " << (path.empty() ? "" : path + ": ") << what;
-    throw ConfigError{os.str()};
-  }
-
-  // Every key of a map must be one we know: a typo is an error, not a default.
-  void only_keys(const YAML::Node& map, const std::string& path, std::set<std::string> allowed) const {
-    if (!map.IsMap()) fail(map, path, "expected a mapping");
-    for (const auto& kv : map) {
-      auto key = kv.first.as<std::string>();
-      if (!allowed.count(key)) fail(kv.first, path, "unknown key '" + key + "'");
-    }
-  }
-
-  std::string str(const YAML::Node& n, const std::string& path, bool required = true,
-                  const std::string& fallback = {}) const {
-    if (!n.IsDefined() || n.IsNull()) {
-      if (required) fail(n, path, "is required");
-      return fallback;
-    }
-    if (!n.IsScalar()) fail(n, path, "expected a text value");
-    return n.as<std::string>();
-  }
-
-  std::uint32_t uint(const YAML::Node& n, const std::string& path, std::uint32_t fallback,
-                     std::uint32_t min, std::uint32_t max) const {
-    if (!n.IsDefined() || n.IsNull()) return fallback;
-    std::string text = str(n, path);
-    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
-      fail(n, path, "expected a whole number, got '" + text + "'");
-    unsigned long long v = std::stoull(text);
-    if (v < min || v > max)
-      fail(n, path, "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    return static_cast<std::uint32_t>(v);
-  }
-
-  domain::Endpoint endpoint(const YAML::Node& n, const std::string& path,
-                            const domain::Endpoint& fallback) const {
-    if (!n.IsDefined() || n.IsNull()) return fallback;
-    std::string text = str(n, path);
-    auto colon = text.rfind(':');
-    if (colon == std::string::npos || colon == 0)
-      fail(n, path, "expected host:port, got '" + text + "'");
-    std::string port = text.substr(colon + 1);
-    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
-        port.size() > 5 || std::stoul(port) == 0 || std::stoul(port) > 65535)
-      fail(n, path, "bad port in '" + text + "'");
-    return {text.substr(0, colon), static_cast<std::uint16_t>(std::stoul(port))};
-  }
-
-  const YAML::Node seq(const YAML::Node& n, const std::string& path) const {
-    if (n.IsDefined() && !n.IsNull() && !n.IsSequence()) fail(n, path, "expected a list");
-    return n;
-  }
-
- private:
-  std::string source_;
-};
-
-std::string at(const std::string& list, std::size_t i) { return list + "[" + std::to_string(i) + "]"; }
 
 void read_listen(const Reader& r, const YAML::Node& n, domain::Config& c) {
   if (!n.IsDefined()) return;
@@ -111,11 +39,13 @@ void read_sip(const Reader& r, const YAML::Node& n, domain::Config& c) {
 
 void read_routing(const Reader& r, const YAML::Node& n, domain::Config& c) {
   if (!n.IsDefined()) return;
-  r.only_keys(n, "routing", {"responsible_timeout_s", "department_timeout_s"});
+  r.only_keys(n, "routing", {"responsible_timeout_s", "department_timeout_s", "max_missed_offers"});
   c.routing.responsible_timeout_s =
       r.uint(n["responsible_timeout_s"], "routing.responsible_timeout_s", c.routing.responsible_timeout_s, 1, 600);
   c.routing.department_timeout_s =
       r.uint(n["department_timeout_s"], "routing.department_timeout_s", c.routing.department_timeout_s, 1, 600);
+  c.routing.max_missed_offers =
+      r.uint(n["max_missed_offers"], "routing.max_missed_offers", c.routing.max_missed_offers, 0, 100);
 }
 
 domain::Role read_role(const Reader& r, const YAML::Node& n, const std::string& path) {
@@ -132,7 +62,7 @@ void read_agents(const Reader& r, const YAML::Node& list, domain::Config& c) {
   std::size_t i = 0;
   for (const auto& n : r.seq(list, "agents")) {
     std::string p = at("agents", i++);
-    r.only_keys(n, p, {"login", "name", "department", "role", "password", "password_hash", "sip"});
+    r.only_keys(n, p, {"login", "name", "department", "role", "password", "password_hash", "sip", "queues"});
     domain::AgentConfig a;
     a.login = r.str(n["login"], p + ".login");
     if (!std::regex_match(a.login, login_re))
@@ -142,6 +72,13 @@ void read_agents(const Reader& r, const YAML::Node& list, domain::Config& c) {
     a.department = r.str(n["department"], p + ".department");
     if (!c.find_department(a.department))
       r.fail(n["department"], p + ".department", "unknown department '" + a.department + "'");
+    std::size_t q = 0;
+    for (const auto& queue : r.seq(n["queues"], p + ".queues")) {
+      std::string qp = at(p + ".queues", q++);
+      std::string id = r.str(queue, qp);
+      if (!c.find_department(id)) r.fail(queue, qp, "unknown department '" + id + "'");
+      a.queues.push_back(id);
+    }
     a.role = read_role(r, n["role"], p + ".role");
     a.password = r.str(n["password"], p + ".password", false);
     a.password_hash = r.str(n["password_hash"], p + ".password_hash", false);
@@ -215,8 +152,12 @@ domain::Config read(const Reader& r, const YAML::Node& root, const std::string& 
   std::set<std::string> ids;
   for (const auto& n : r.seq(root["departments"], "departments")) {
     std::string p = at("departments", i++);
-    r.only_keys(n, p, {"id", "name"});
-    domain::DepartmentConfig d{r.str(n["id"], p + ".id"), r.str(n["name"], p + ".name", false)};
+    r.only_keys(n, p, {"id", "name", "strategy", "ring_timeout_s", "wrap_up_s", "queue"});
+    domain::DepartmentConfig d;
+    d.id = r.str(n["id"], p + ".id");
+    d.name = r.str(n["name"], p + ".name", false);
+    d.ring_timeout_s = c.routing.department_timeout_s;
+    read_department_routing(r, n, p, d);
     if (!ids.insert(d.id).second) r.fail(n["id"], p + ".id", "duplicate department '" + d.id + "'");
     if (d.name.empty()) d.name = d.id;
     c.departments.push_back(std::move(d));
@@ -227,16 +168,21 @@ domain::Config read(const Reader& r, const YAML::Node& root, const std::string& 
   std::set<std::string> numbers;
   for (const auto& n : r.seq(root["entry_points"], "entry_points")) {
     std::string p = at("entry_points", i++);
-    r.only_keys(n, p, {"number", "name", "department"});
-    domain::EntryPointConfig e{r.str(n["number"], p + ".number"), r.str(n["name"], p + ".name", false),
-                               r.str(n["department"], p + ".department")};
+    r.only_keys(n, p, {"number", "name", "department", "known", "unknown", "regions", "region_default",
+                       "fallback", "hours"});
+    domain::EntryPointConfig e;
+    e.number = r.str(n["number"], p + ".number");
+    e.name = r.str(n["name"], p + ".name", false);
+    e.department = r.str(n["department"], p + ".department");
     if (!numbers.insert(e.number).second) r.fail(n["number"], p + ".number", "duplicate number '" + e.number + "'");
     if (!c.find_department(e.department))
       r.fail(n["department"], p + ".department", "unknown department '" + e.department + "'");
     if (e.name.empty()) e.name = e.number;
+    read_entry_point_routing(r, n, p, c, e);
     c.entry_points.push_back(std::move(e));
   }
   read_demo_clients(r, root["demo_clients"], c);
+  check_routing_references(r, root, c);
   return c;
 }
 

@@ -1,8 +1,9 @@
 // callboard: the contact-center server and its maintenance commands.
 //
-//   callboard [run] -c FILE [--data-dir DIR]   serve until SIGINT/SIGTERM
+//   callboard [run] -c FILE [--data-dir DIR]   serve until SIGINT/SIGTERM (SIGHUP: reload)
 //   callboard check-config FILE                validate a configuration
-//   callboard replay -c FILE                   rebuild the views, print counts and time
+//   callboard replay -c FILE [--until SEQ]     rebuild the views from the log alone (no
+//                                              snapshot), print counts, digest and time
 //   callboard events -c FILE --stream S        dump a stream's events
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -39,6 +40,7 @@ int run(const domain::Config& config, const app::ServerOptions& options) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -46,7 +48,8 @@ int run(const domain::Config& config, const app::ServerOptions& options) {
   if (!server) return fail(server.status());
   std::cout << "Callboard is up (" << config.source << ")\n" << (*server)->describe() << std::endl;
   int sig = 0;
-  sigwait(&signals, &sig);
+  // SIGHUP reads the configuration again; SIGINT and SIGTERM stop.
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) (*server)->reload();
   spdlog::info("signal {}: stopping", sig);
   (*server)->stop();
   std::cout << "Callboard stopped" << std::endl;
@@ -62,22 +65,38 @@ int check_config(const std::string& path) {
   return 0;
 }
 
-int replay(const domain::Config& config) {
+// A full replay from sequence 1, never from a snapshot: what the views must
+// equal however the server built them (the crash test compares digests).
+// Reading every sequence also proves the log has no gaps.
+int replay(const domain::Config& config, std::uint64_t until) {
   auto log = storage::open_rocksdb_log({app::log_path(config)});
   if (!log) return fail(log.status());
-  storage::ViewHost views;
+  const std::uint64_t last = (*log)->last_sequence();
+  const std::uint64_t to = until == 0 ? last : until;
+  if (to > last) return fail(Status::invalid_argument("--until " + std::to_string(to) + " is past the log's last sequence " + std::to_string(last)));
+  domain::CrmViews v;
+  std::uint64_t read = 0;
+  std::uint64_t expected = 1;
   auto t0 = std::chrono::steady_clock::now();
-  if (Status s = views.rebuild(**log); !s) return fail(s);
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
-  views.read([&](const domain::CrmViews& v) {
-    std::cout << "events  " << (*log)->last_sequence() << "\n"
-              << "clients " << v.client_count() << "\n"
-              << "calls   " << v.call_count() << " (" << v.open_call_count() << " open)\n"
-              << "agents  " << v.agents().size() << "\n";
-    return 0;
+  Status s = to == 0 ? Status::ok() : (*log)->read(1, to, [&](const domain::RecordedEvent& e) {
+    if (e.sequence != expected) return false;
+    ++expected;
+    ++read;
+    v.apply(e);
+    return true;
   });
-  double rate = us ? (*log)->last_sequence() * 1e6 / us : 0;
-  std::cout << "time    " << us / 1000.0 << " ms (" << static_cast<long long>(rate) << " events/s)\n";
+  if (!s) return fail(s);
+  if (read != to) return fail(Status::corruption("the log skips from sequence " + std::to_string(expected - 1)));
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "events        " << read << "\n"
+            << "last_sequence " << last << "\n"
+            << "clients       " << v.client_count() << "\n"
+            << "calls         " << v.call_count() << " (" << v.open_call_count() << " open)\n"
+            << "agents        " << v.agents().size() << "\n"
+            << "tasks         " << v.tasks().size() << "\n"
+            << "digest        " << v.digest() << "\n";
+  double rate = us ? read * 1e6 / us : 0;
+  std::cout << "time          " << us / 1000.0 << " ms (" << static_cast<long long>(rate) << " events/s)\n";
   return 0;
 }
 
@@ -110,12 +129,18 @@ int main(int argc, char** argv) {
                "cheap argon2id parameters (tests only)");
   cli.add_option("--session-idle-timeout", options.session_idle_timeout_s,
                  "panel session idle timeout, seconds");
+  cli.add_option("--snapshot-every", options.snapshot_every,
+                 "snapshot the views every N committed events (0: only at shutdown)");
+  cli.add_option("--client-idle-ms", options.client_idle_ms, "passivate client actors idle this long")
+      ->check(CLI::Range(std::int64_t{10}, std::int64_t{86'400'000}));
 
   cli.add_subcommand("run", "serve (the default)");
   auto* check_cmd = cli.add_subcommand("check-config", "validate a configuration file");
   std::string check_path;
   check_cmd->add_option("file", check_path, "configuration file")->required();
-  auto* replay_cmd = cli.add_subcommand("replay", "rebuild the views from the log; print counts and time");
+  auto* replay_cmd = cli.add_subcommand("replay", "rebuild the views from the log alone; print counts, digest, time");
+  std::uint64_t until = 0;
+  replay_cmd->add_option("--until", until, "stop after this sequence (default: the log's end)");
   auto* events_cmd = cli.add_subcommand("events", "print the events of one stream");
   std::string stream;
   events_cmd->add_option("--stream", stream, "stream id, e.g. client/42 or call/<id>")->required();
@@ -124,7 +149,7 @@ int main(int argc, char** argv) {
   if (*check_cmd) return check_config(check_path);
   auto config = config_for(config_path, data_dir);
   if (!config) return fail(config.status());
-  if (*replay_cmd) return replay(*config);
+  if (*replay_cmd) return replay(*config, until);
   if (*events_cmd) return events(*config, stream);
   return run(*config, options);
 }

@@ -16,6 +16,11 @@ namespace callboard::app {
 struct ServerOptions {
   bool fast_password_hashing = false;  // tests: cheap argon2id parameters
   std::int64_t session_idle_timeout_s = 30 * 60;
+  // A snapshot of the views every this many committed events (0: only at
+  // a clean shutdown), in DATA_DIR/snapshots; start-up loads the newest.
+  std::uint64_t snapshot_every = 100'000;
+  // Client actors idle this long are passivated.
+  std::int64_t client_idle_ms = 60'000;
 };
 
 class Server {
@@ -31,13 +36,22 @@ class Server {
   std::string describe() const;
   void stop();
 
- private:
+  // Reads the configuration file again (SIGHUP, POST /api/admin/reload). A
+  // valid file applies to new calls, and its SIP credentials to new
+  // REGISTERs; calls in progress keep their plan. An invalid one is refused
+  // with its error and the running configuration stays. Thread-safe.
+  Status reload();
+
   struct Parts;
+
+ private:
   explicit Server(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;
 };
 
 // The event log's directory inside the data directory.
 std::string log_path(const domain::Config& config);
+// The views' snapshots' directory inside the data directory.
+std::string snapshot_path(const domain::Config& config);
 
 }  // namespace callboard::app

@@ -1,18 +1,22 @@
 #pragma once
 // One inbound call from arrival to its end, as a pure state machine: each
-// input (a SIP signal, an offer reply, a timer) returns the events to record
-// and the commands for the call actor to carry out. The actor adds no rules.
+// input (a SIP signal, an offer reply, a timer, the queue) returns the events
+// to record and the commands for the call actor to carry out. The actor adds
+// no rules.
 //
-//            start                first answer              BYE (either side)
-//   (new) ─────────► routing ──────────────────► answered ──────────────────► ended
-//                     │  ▲ step timeout / all legs failed: next step
-//                     │  └──┘
-//                     ├── caller CANCEL ─────────────────────────────────────► ended (abandoned)
-//                     └── no step left ──────────────────────────────────────► ended (480)
+//          start               first answer               BYE (either side)
+//   (new) ───────► routing ─────────────────► answered ─────────────────────► ended
+//                   │  ▲ │ step timeout / all legs failed: next attempt or step
+//                   │  └─┘
+//                   │ queue step          agent offered from the queue answers
+//                   ├──────────► queued ──────────────────────────────────────► answered
+//                   │             │ max wait: next step; offer not answered: back in line
+//                   ├── caller CANCEL (routing or queued) ───────────────────► ended (abandoned)
+//                   └── no step left / reject step ──────────────────────────► ended (480, ...)
 //
-// Within a step every accepted target rings on its own leg; the first 200
-// wins and every other leg is released. Offer replies and leg signals that
-// arrive late (after their step or after the end) only release what they hold.
+// Every request the flow makes that is answered later (targets, offers,
+// timers, the queue's answer) carries an attempt number; an answer for an
+// attempt the call has left only releases what it holds.
 
 #include <cstddef>
 #include <map>
@@ -26,32 +30,43 @@
 
 namespace callboard::domain {
 
+enum class TimerKind { ring, queue_wait, announce };
+
 namespace call_cmd {
-// Ask the routing supervisor for this step's targets; answer with
-// CallFlow::on_targets().
-struct FindTargets { std::size_t step; RouteStep spec; std::vector<AgentId> exclude; };
-// Offer the call to an agent (his actor accepts or refuses); answer with
-// CallFlow::on_offer_reply().
-struct Offer { std::size_t step; AgentId agent; };
-struct Ring { LegId leg; AgentId agent; };                 // INVITE his phone; pop his screen
-struct StartTimer { std::size_t step; Duration after; };   // CallFlow::on_step_timeout()
-struct Release { LegId leg; };                             // CANCEL or BYE that leg
-struct Progress { int status; std::string reason; };       // provisional to the caller
-struct Bridge { LegId leg; };                              // 200 to the caller with the leg's SDP
-struct Reject { int status; std::string reason; };         // final response to the caller
+// Ask the routing supervisor for targets; answer with CallFlow::on_targets().
+struct FindTargets { std::uint64_t attempt; RouteStep spec; std::vector<AgentId> exclude; };
+// Offer the call to an agent (his actor accepts or refuses);
+// answer with CallFlow::on_offer_reply().
+struct Offer { std::uint64_t attempt; AgentId agent; };
+struct Ring { LegId leg; AgentId agent; };        // INVITE his phone; pop his screen
+struct StartTimer { std::uint64_t attempt; TimerKind kind; Duration after; };  // on_timer()
+// The queue (kept by the routing supervisor): join it (answer with
+// on_enqueued()), go back in line after an offer from it failed, leave it.
+struct Enqueue { std::uint64_t attempt; std::string department; };
+struct Requeue { std::string department; std::vector<AgentId> tried; };
+struct LeaveQueue { std::string department; };
+// Pick the new client's owner and create his card; answer with on_owner().
+struct AutoAssign { std::uint64_t attempt; std::string department; std::string phone; };
+struct Release { LegId leg; };                    // CANCEL or BYE that leg
+struct Progress { int status; std::string reason; };  // provisional to the caller
+struct Bridge { LegId leg; };                     // 200 to the caller with the leg's SDP
+struct Reject { int status; std::string reason; };    // final response to the caller
 struct HangUpCaller {};
 // Agent-side bookkeeping (the agent actor and his screen).
 struct Withdraw { AgentId agent; std::string reason; };  // the offer is over for him
 struct Connect { AgentId agent; };                       // he answered: on call
 struct Finish { AgentId agent; };                        // his call is over
+// Nobody took the call: somebody should call back (a task).
+struct MissedCall { ClientId client; AgentId responsible; std::string department; std::string phone; };
 struct Done {};                                          // the call is over: stop
 }  // namespace call_cmd
 
 using CallCommand =
     std::variant<call_cmd::FindTargets, call_cmd::Offer, call_cmd::Ring, call_cmd::StartTimer,
+                 call_cmd::Enqueue, call_cmd::Requeue, call_cmd::LeaveQueue, call_cmd::AutoAssign,
                  call_cmd::Release, call_cmd::Progress, call_cmd::Bridge, call_cmd::Reject,
                  call_cmd::HangUpCaller, call_cmd::Withdraw, call_cmd::Connect, call_cmd::Finish,
-                 call_cmd::Done>;
+                 call_cmd::MissedCall, call_cmd::Done>;
 
 struct CallOutput {
   std::vector<Event> events;  // for the call's stream, in order
@@ -60,14 +75,21 @@ struct CallOutput {
 
 class CallFlow {
  public:
-  enum class Phase { created, routing, answered, ended };
+  enum class Phase { created, routing, queued, answered, ended };
 
-  CallFlow(CallId id, std::string caller_raw, std::string caller_name, std::string dialled);
+  // department: the entry point's, for a call-back task when nobody answers.
+  CallFlow(CallId id, std::string caller_name, std::string dialled, std::string department);
 
   CallOutput start(const Classification& who, std::vector<RouteStep> plan);
-  CallOutput on_targets(std::size_t step, const std::vector<AgentId>& targets);
-  CallOutput on_offer_reply(std::size_t step, const AgentId& agent, bool accepted);
-  CallOutput on_step_timeout(std::size_t step);
+  CallOutput on_targets(std::uint64_t attempt, const std::vector<AgentId>& targets);
+  CallOutput on_offer_reply(std::uint64_t attempt, const AgentId& agent, bool accepted);
+  CallOutput on_timer(std::uint64_t attempt, TimerKind kind);
+  CallOutput on_enqueued(std::uint64_t attempt, bool accepted);
+  // The queue picked this agent for the call (it is the oldest he serves).
+  CallOutput on_queue_offer(const AgentId& agent);
+  // The auto-assigned owner and the client created for the caller (an empty
+  // owner or client 0: it failed; the call moves on).
+  CallOutput on_owner(std::uint64_t attempt, const AgentId& owner, ClientId client);
   CallOutput on_leg_ringing(LegId leg);
   CallOutput on_leg_answered(LegId leg);
   CallOutput on_leg_failed(LegId leg, int sip_status);
@@ -82,34 +104,41 @@ class CallFlow {
   const Classification& classification() const { return who_; }
   const std::string& dialled() const { return dialled_; }
   const std::string& caller_name() const { return caller_name_; }
-  // The agent a leg rings, or nullptr.
+  std::uint64_t attempt() const { return attempt_; }
   const AgentId* leg_agent(LegId leg) const;
 
  private:
   enum class LegState { ringing, answered, over };
   struct Leg {
     AgentId agent;
-    std::size_t step = 0;
+    std::uint64_t attempt = 0;
     LegState state = LegState::ringing;
   };
 
-  void advance(CallOutput& out);
+  const RouteStep& step() const { return plan_[step_]; }
   void start_step(CallOutput& out);
-  void maybe_step_exhausted(CallOutput& out);
+  void advance(CallOutput& out);
+  void offer(CallOutput& out, const std::string& rule, const std::vector<AgentId>& agents,
+             Duration timeout);
+  void attempt_failed(CallOutput& out);
+  void maybe_attempt_over(CallOutput& out);
   void release_leg(CallOutput& out, LegId leg, int sip_status, const std::string& reason);
   void release_all(CallOutput& out, const std::string& reason);
+  void leave_queue(CallOutput& out);
   void end(CallOutput& out, CallOutcome outcome, EndedBy by, int sip_status);
-  bool step_has_live_legs() const;
+  bool attempt_has_live_legs() const;
 
   CallId id_;
-  std::string caller_raw_;
   std::string caller_name_;
   std::string dialled_;
+  std::string department_;
   Classification who_;
   std::vector<RouteStep> plan_;
   Phase phase_ = Phase::created;
   std::size_t step_ = 0;
-  std::set<AgentId> pending_offers_;  // offers of the current step awaiting a reply
+  std::uint64_t attempt_ = 0;
+  std::uint64_t queue_attempt_ = 0;   // the attempt that joined the queue
+  std::set<AgentId> pending_offers_;  // offers of the current attempt awaiting a reply
   std::vector<AgentId> offered_;      // every agent offered this call
   std::map<LegId, Leg> legs_;
   LegId next_leg_ = 1;

@@ -13,6 +13,29 @@ const char* to_string(Role r) {
   return "unknown";
 }
 
+const char* to_string(Strategy s) {
+  switch (s) {
+    case Strategy::ring_all: return "ring_all";
+    case Strategy::random: return "random";
+    case Strategy::round_robin: return "round_robin";
+    case Strategy::longest_idle: return "longest_idle";
+    case Strategy::fewest_calls: return "fewest_calls";
+    case Strategy::linear: return "linear";
+  }
+  return "unknown";
+}
+
+bool parse(std::string_view text, Strategy& out) {
+  for (Strategy s : {Strategy::ring_all, Strategy::random, Strategy::round_robin,
+                     Strategy::longest_idle, Strategy::fewest_calls, Strategy::linear}) {
+    if (text == to_string(s)) {
+      out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
 namespace {
 template <class Vec, class Pred>
 auto find_in(const Vec& v, Pred pred) -> decltype(&v.front()) {

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -34,9 +36,50 @@ struct SipConfig {
 enum class Role : std::uint8_t { agent = 1, supervisor = 2, admin = 3 };
 const char* to_string(Role r);
 
+// How a department step picks among its free agents (as Asterisk and
+// FreeSWITCH queues do). ring_all rings everyone free at once; the others
+// ring one agent at a time, moving to the next when he does not answer.
+enum class Strategy : std::uint8_t {
+  ring_all,
+  random,        // a random free agent
+  round_robin,   // the next after the one rung last (memory per department)
+  longest_idle,  // the one free for the longest time
+  fewest_calls,  // the one who answered the fewest calls today
+  linear,        // the first free in the configured order, every time
+};
+const char* to_string(Strategy s);
+bool parse(std::string_view text, Strategy& out);
+
+// Where a call goes when a rule sends it somewhere: one of these.
+struct TargetConfig {
+  enum class Kind : std::uint8_t { department, agents, queue, entry_point, reject };
+  Kind kind = Kind::reject;
+  std::string department;        // department, queue
+  std::vector<AgentId> agents;   // agents (a secretary, reception, a group)
+  Strategy strategy = Strategy::ring_all;  // agents: how the group rings
+  std::uint32_t timeout_s = 0;   // 0: the department's ring_timeout_s (agents: 30)
+  std::string number;            // entry_point: route as if this number was dialled
+  int status = 480;              // reject: the final response
+  std::string reason = "Temporarily Unavailable";
+};
+
+struct QueueConfig {
+  bool enabled = true;
+  std::uint32_t max_wait_s = 120;   // then the call moves on down its ladder
+  std::uint32_t max_length = 20;    // a full queue sends new calls on at once
+  std::uint32_t announce_s = 60;    // 182 Queued again this often (SIP timer C is 3 min)
+  // Nobody of the department registered: `reject` skips the queue (the call
+  // moves on down its ladder), `wait` queues the call anyway.
+  bool wait_when_nobody_logged_in = false;
+};
+
 struct DepartmentConfig {
   std::string id;    // "sales"
   std::string name;  // "Отдел продаж"
+  Strategy strategy = Strategy::ring_all;
+  std::uint32_t ring_timeout_s = 30;  // a ring-all step, or each agent of a hunt
+  std::uint32_t wrap_up_s = 0;        // after-call work before the next offer
+  QueueConfig queue;
 };
 
 struct AgentConfig {
@@ -48,12 +91,53 @@ struct AgentConfig {
   std::string sip_password;      // digest password
   std::string password;          // panel password, plain (demo) ...
   std::string password_hash;     // ... or an argon2id hash ($argon2id$...)
+  std::vector<std::string> queues;  // departments whose queues he serves besides his own
+};
+
+// The region rule: the first route whose country / E.164 prefix / geocoder
+// location matches the caller (empty fields match anything) picks the target.
+struct RegionRoute {
+  std::string country;   // "BY"
+  std::string prefix;    // "+37517"
+  std::string location;  // a substring of the geocoder's description: "Минск"
+  TargetConfig target;
+};
+
+// Opening hours of an entry point, in its time zone.
+struct HoursConfig {
+  std::string timezone;  // IANA, e.g. "Europe/Minsk"; empty: always open
+  // Per weekday (0 = Monday), open intervals in minutes since local midnight.
+  std::vector<std::pair<int, int>> weekly[7];
+  std::vector<std::string> holidays;  // local dates "YYYY-MM-DD", closed all day
+  TargetConfig off_hours;             // default: reject 480 "Closed"
+  bool always_open() const { return timezone.empty(); }
+};
+
+enum class UnknownRule : std::uint8_t {
+  department,   // the department's own strategy
+  strategy,     // a strategy given for this entry point (unknown_strategy)
+  agents,       // a dedicated person or group (unknown_agents)
+  auto_assign,  // pick a manager by fair rotation, make him the new client's owner, ring him
+  regional,     // the caller's region picks the target (regions)
 };
 
 struct EntryPointConfig {
   std::string number;      // the dialled number as it arrives in the Request-URI user part
   std::string name;        // "Sales line"
   std::string department;  // who answers it
+  // Known callers: ring the responsible manager first, for this long.
+  bool responsible_first = true;
+  std::uint32_t responsible_timeout_s = 0;  // 0: routing.responsible_timeout_s
+  // Unknown callers.
+  UnknownRule unknown = UnknownRule::department;
+  Strategy unknown_strategy = Strategy::ring_all;
+  std::vector<AgentId> unknown_agents;
+  std::vector<RegionRoute> regions;
+  std::optional<TargetConfig> region_default;  // no region matched (default: the department)
+  // After the first steps: the fallback ladder. Empty: the department's
+  // queue when it has one; the caller gets 480 when the ladder is done.
+  std::vector<TargetConfig> fallback;
+  HoursConfig hours;
 };
 
 struct DemoClientConfig {
@@ -68,7 +152,8 @@ struct DemoClientConfig {
 // How long each routing step rings before the call moves on.
 struct RoutingConfig {
   std::uint32_t responsible_timeout_s = 20;  // the client's own manager
-  std::uint32_t department_timeout_s = 30;   // everybody free in the department
+  std::uint32_t department_timeout_s = 30;   // default ring_timeout_s of departments
+  std::uint32_t max_missed_offers = 3;       // unanswered offers in a row that pause an agent (0: never)
 };
 
 struct Config {

@@ -33,6 +33,7 @@ enum class EventType : std::uint16_t {
   clients_merged = 6,
   tag_added = 7,
   tag_removed = 8,
+  client_merged_into = 9,
   // deals: 20..29
   deal_opened = 20,
   deal_stage_changed = 21,
@@ -40,6 +41,7 @@ enum class EventType : std::uint16_t {
   deal_closed = 23,
   // notes and tasks: 30..39
   note_added = 30,
+  call_result_recorded = 31,
   task_created = 35,
   task_completed = 36,
   // agents: 40..59
@@ -47,6 +49,7 @@ enum class EventType : std::uint16_t {
   agent_registered = 41,
   agent_unregistered = 42,
   agent_state_changed = 43,
+  agent_pause_changed = 44,
   // calls: 60..79
   call_received = 60,
   call_classified = 61,
@@ -124,6 +127,18 @@ struct ClientsMerged {
   ClientId merged = 0;
   auto tie() { return std::tie(client, merged); }
   auto tie() const { return std::tie(client, merged); }
+};
+
+// Written to the absorbed client's stream, in the same append as the
+// survivor's ClientsMerged: the absorbed stream is closed from here on (its
+// expected version makes a concurrent change to it fail the merge instead).
+struct ClientMergedInto {
+  CALLBOARD_EVENT(ClientMergedInto, client_merged_into, 1)
+  static constexpr const char* kFields = "client,into";
+  ClientId client = 0;  // the absorbed client
+  ClientId into = 0;    // the survivor
+  auto tie() { return std::tie(client, into); }
+  auto tie() const { return std::tie(client, into); }
 };
 
 struct TagAdded {
@@ -204,6 +219,20 @@ struct NoteAdded {
   auto tie() const { return std::tie(client, note, author, text, call); }
 };
 
+// What came of a call with the client, as the agent who had it judged it
+// (during the call or in wrap-up): one of domain::kCallResults. Several may
+// be written for one call; the newest counts.
+struct CallResultRecorded {
+  CALLBOARD_EVENT(CallResultRecorded, call_result_recorded, 1)
+  static constexpr const char* kFields = "client,call,result,by";
+  ClientId client = 0;
+  CallId call;
+  std::string result;  // "interested", "call_back", "not_interested", "wrong_number"
+  AgentId by;
+  auto tie() { return std::tie(client, call, result, by); }
+  auto tie() const { return std::tie(client, call, result, by); }
+};
+
 struct TaskCreated {
   CALLBOARD_EVENT(TaskCreated, task_created, 1)
   static constexpr const char* kFields = "client,task,kind,assignee,department,due,phone,text,call";
@@ -268,6 +297,20 @@ struct AgentStateChanged {
   CallId call;         // the call that caused it, if any
   auto tie() { return std::tie(agent, state, reason, call); }
   auto tie() const { return std::tie(agent, state, reason, call); }
+};
+
+// The agent asked for a pause (or a supervisor forced one), or ended it. The
+// pause holds across calls: while paused he gets no offers, and a call he is
+// on when he pauses ends in the paused state.
+struct AgentPauseChanged {
+  CALLBOARD_EVENT(AgentPauseChanged, agent_pause_changed, 1)
+  static constexpr const char* kFields = "agent,paused,reason,by";
+  AgentId agent;
+  bool paused = false;
+  std::string reason;  // "lunch", "missed 3 offers", ...
+  AgentId by;          // who asked: himself, a supervisor, or empty for the system
+  auto tie() { return std::tie(agent, paused, reason, by); }
+  auto tie() const { return std::tie(agent, paused, reason, by); }
 };
 
 // ---- calls -----------------------------------------------------------------
@@ -375,12 +418,12 @@ bool operator!=(const E& a, const E& b) {
 }
 
 using Event = std::variant<ClientCreated, ClientUpdated, PhoneLinked, PhoneUnlinked,
-                           ResponsibleAssigned, ClientsMerged, TagAdded, TagRemoved, DealOpened,
+                           ResponsibleAssigned, ClientsMerged, ClientMergedInto, TagAdded, TagRemoved, DealOpened,
                            DealStageChanged, DealAmountChanged, DealClosed, NoteAdded,
                            TaskCreated, TaskCompleted, AgentCreated, AgentRegistered,
-                           AgentUnregistered, AgentStateChanged, CallReceived, CallClassified,
+                           AgentUnregistered, AgentStateChanged, AgentPauseChanged, CallReceived, CallClassified,
                            RoutingDecided, CallQueued, AgentOffered, OfferFailed, CallAnswered,
-                           CallEnded, CallInterrupted>;
+                           CallEnded, CallInterrupted, CallResultRecorded>;
 
 EventType type_of(const Event& e);
 const char* name_of(const Event& e);

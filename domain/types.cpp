@@ -24,6 +24,7 @@ const char* to_string(CallOutcome o) {
     case CallOutcome::not_found: return "not_found";
     case CallOutcome::failed: return "failed";
     case CallOutcome::interrupted: return "interrupted";
+    case CallOutcome::closed: return "closed";
   }
   return "unknown";
 }
@@ -70,7 +71,7 @@ bool parse(std::string_view text, AgentState& out) {
 bool parse(std::string_view text, CallOutcome& out) {
   return parse_enum<CallOutcome, CallOutcome::answered, CallOutcome::abandoned,
                     CallOutcome::no_agent, CallOutcome::not_found, CallOutcome::failed,
-                    CallOutcome::interrupted>(text, out);
+                    CallOutcome::interrupted, CallOutcome::closed>(text, out);
 }
 
 std::string client_stream(ClientId id) { return "client/" + std::to_string(id); }

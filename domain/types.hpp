@@ -38,6 +38,7 @@ enum class CallOutcome : std::uint8_t {
   not_found = 4,    // the dialled number is not configured (404)
   failed = 5,       // signalling failure
   interrupted = 6,  // the server stopped while the call was up
+  closed = 7,       // it came outside the entry point's opening hours
 };
 
 enum class EndedBy : std::uint8_t {

@@ -10,6 +10,8 @@
 #include <array>
 #include <map>
 #include <mutex>
+#include <unordered_map>
+#include <vector>
 
 namespace callboard::monitoring {
 
@@ -133,10 +135,45 @@ struct Metrics::Impl {
       calls.Add({{"outcome", domain::to_string(o)}});
   }
 
-  void count_agents(const domain::CrmViews& v) {
-    std::map<domain::AgentState, int> n;
-    for (const auto& a : v.agents()) ++n[a.state];
-    for (auto& [state, gauge] : agents_by_state) gauge->Set(n[state]);
+  // The state each agent is counted in. A batch recounts only the agents
+  // its events name: copying every agent out of the views for each batch
+  // cost the delivery thread O(agents) per batch, which with thousands of
+  // agents took a fifth of a core (bench/routing, docs/BENCHMARKS.md) and
+  // delayed the acknowledgements that wait behind the subscribers.
+  // Delivery thread only (after watch()).
+  std::unordered_map<domain::AgentId, domain::AgentState> counted;
+
+  Gauge* gauge_for(domain::AgentState s) {
+    auto it = agents_by_state.find(s);
+    return it == agents_by_state.end() ? nullptr : it->second;
+  }
+
+  void count_all_agents(const domain::CrmViews& v) {
+    counted.clear();
+    for (auto& [state, gauge] : agents_by_state) gauge->Set(0);
+    for (const auto& a : v.agents()) {
+      counted[a.id] = a.state;
+      if (Gauge* g = gauge_for(a.state)) g->Increment();
+    }
+  }
+
+  // Moves one agent to the gauge of the state the views now hold for him.
+  void recount_agent(const domain::CrmViews& v, const domain::AgentId& id) {
+    const domain::AgentView* now = v.agent(id);
+    auto it = counted.find(id);
+    if (it != counted.end()) {
+      if (now && now->state == it->second) return;
+      if (Gauge* g = gauge_for(it->second)) g->Decrement();
+      if (!now) {
+        counted.erase(it);
+        return;
+      }
+      it->second = now->state;
+    } else {
+      if (!now) return;
+      counted.emplace(id, now->state);
+    }
+    if (Gauge* g = gauge_for(now->state)) g->Increment();
   }
 };
 
@@ -158,12 +195,13 @@ void Metrics::stop() { impl_->exposer.reset(); }
 void Metrics::watch(storage::GroupCommitLog& log, const storage::ViewHost& views) {
   Impl* impl = impl_.get();
   views.read([&](const domain::CrmViews& v) {
-    impl->count_agents(v);
+    impl->count_all_agents(v);
     impl->calls_in_progress.Set(static_cast<double>(v.open_call_count()));
     return 0;
   });
   log.subscribe([impl, &views](const std::vector<domain::RecordedEvent>& batch) {
-    bool agents_changed = false, calls_changed = false;
+    bool calls_changed = false;
+    std::vector<const domain::AgentId*> agents_changed;  // may repeat: recounting is idempotent
     for (const auto& r : batch) {
       if (auto* e = std::get_if<domain::CallEnded>(&r.event)) {
         impl->calls.Add({{"outcome", domain::to_string(e->outcome)}}).Increment();
@@ -174,14 +212,15 @@ void Metrics::watch(storage::GroupCommitLog& log, const storage::ViewHost& views
       } else if (std::holds_alternative<domain::CallReceived>(r.event)) {
         impl->calls_received.Increment();
         calls_changed = true;
-      } else if (std::holds_alternative<domain::AgentStateChanged>(r.event) ||
-                 std::holds_alternative<domain::AgentCreated>(r.event)) {
-        agents_changed = true;
+      } else if (auto* s = std::get_if<domain::AgentStateChanged>(&r.event)) {
+        agents_changed.push_back(&s->agent);
+      } else if (auto* c = std::get_if<domain::AgentCreated>(&r.event)) {
+        agents_changed.push_back(&c->agent);
       }
     }
-    if (!agents_changed && !calls_changed) return;
+    if (agents_changed.empty() && !calls_changed) return;
     views.read([&](const domain::CrmViews& v) {
-      if (agents_changed) impl->count_agents(v);
+      for (const domain::AgentId* id : agents_changed) impl->recount_agent(v, *id);
       if (calls_changed) impl->calls_in_progress.Set(static_cast<double>(v.open_call_count()));
       return 0;
     });

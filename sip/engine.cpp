@@ -15,6 +15,7 @@
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/su_alloc.h>
 #include <sofia-sip/su_wait.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "sip/sip_text.hpp"
 #include "sip/wire_counter.hpp"
@@ -30,6 +31,15 @@ void nua_callback(nua_event_t event, int status, char const* phrase, nua_t*, Eng
 }
 
 void tick_callback(Engine* engine, su_timer_t*, void*) { engine->on_tick(); }
+
+// Receive buffer of the UDP socket, as Kamailio's maxbuffer in peer-bench.
+// The kernel default (net.core.rmem_default, 208 KiB) holds ~100 datagrams
+// on loopback, a few milliseconds of traffic at 700 calls/s: when the
+// Sofia thread lost the CPU that long, the socket dropped requests and the
+// peers retransmitted (bench/routing, docs/BENCHMARKS.md). Sofia sets it
+// with SO_RCVBUFFORCE when it may, else SO_RCVBUF, capped by
+// net.core.rmem_max; the kernel doubles the value for its bookkeeping.
+constexpr unsigned kUdpReceiveBuffer = 4u << 20;
 
 std::string host_for_uri(const std::string& host) {
   if (host.find(':') != std::string::npos && host.front() != '[') return "[" + host + "]";
@@ -69,11 +79,17 @@ Engine::Engine(const SipServerConfig& config, actors::SipMetrics& metrics,
       domain_(config.domain.empty() ? config.listen.host : config.domain),
       nonces_(NonceAuthority::with_random_key()),
       registrar_(ExpiryPolicy{config.min_expires, config.max_expires, config.default_expires}) {
-  for (const auto& a : config_.accounts)
-    if (!a.user.empty()) accounts_[a.user] = &a;
+  set_accounts(config_.accounts);
 }
 
 Engine::~Engine() = default;
+
+void Engine::set_accounts(std::vector<SipAccount> accounts) {
+  accounts_list_ = std::move(accounts);
+  accounts_.clear();
+  for (const auto& a : accounts_list_)
+    if (!a.user.empty()) accounts_[a.user] = &a;
+}
 
 Status Engine::open(su_root_s* root) {
   root_ = root;
@@ -86,6 +102,7 @@ Status Engine::open(su_root_s* root) {
   nua_ = nua_create(root, &nua_callback, this,
                     NUTAG_URL(url.c_str()),
                     NTATAG_MCLASS(counting_mclass()),
+                    TPTAG_UDP_RMEM(kUdpReceiveBuffer),
                     // Signalling only: SDP passes through untouched, no soa.
                     NUTAG_MEDIA_ENABLE(0),
                     NUTAG_AUTOANSWER(0),

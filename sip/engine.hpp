@@ -106,6 +106,10 @@ class Engine {
   // Destroys nua. REQUIRES: the root loop has returned.
   void close();
 
+  // Replaces the phones' credentials (a configuration reload). Bindings of
+  // users no longer listed stay until they expire or re-register (refused).
+  void set_accounts(std::vector<SipAccount> accounts);
+
   // TelephonyPort, as posted by the facade.
   void ring(const domain::CallId& call, domain::LegId leg, const std::string& sip_user,
             const std::string& caller, const std::string& caller_name);
@@ -165,6 +169,7 @@ class Engine {
   domain::CallId new_call_id() const;
 
   const SipServerConfig config_;
+  std::vector<SipAccount> accounts_list_;  // the accounts in force (replaced on reload)
   actors::SipMetrics& metrics_;
   actors::CallSignals& signals_;
   std::string domain_;  // host for From/To

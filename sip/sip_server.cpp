@@ -221,6 +221,10 @@ void SipServer::ring(const domain::CallId& call, domain::LegId leg, const std::s
   impl_->post([=](Engine& e) { e.ring(call, leg, sip_user, caller, caller_name); });
 }
 
+void SipServer::set_accounts(std::vector<SipAccount> accounts) {
+  impl_->post([accounts = std::move(accounts)](Engine& e) mutable { e.set_accounts(std::move(accounts)); });
+}
+
 void SipServer::release(const domain::CallId& call, domain::LegId leg) {
   impl_->post([=](Engine& e) { e.release(call, leg); });
 }

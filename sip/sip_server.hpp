@@ -88,6 +88,10 @@ class SipServer final : public actors::TelephonyPort {
   // Errors: unavailable when not running. Not from the Sofia thread.
   Result<SipServerSnapshot> snapshot();
 
+  // New phone credentials (a configuration reload), applied on the Sofia
+  // thread: later REGISTERs are checked against them. Thread-safe.
+  void set_accounts(std::vector<SipAccount> accounts);
+
   // actors::TelephonyPort: thread-safe, asynchronous, see actors/ports.hpp.
   void ring(const domain::CallId& call, domain::LegId leg, const std::string& sip_user,
             const std::string& caller, const std::string& caller_name) override;

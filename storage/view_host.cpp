@@ -11,6 +11,17 @@ Status ViewHost::rebuild(const EventLog& log) {
   });
 }
 
+Status ViewHost::restore(domain::CrmViews start, const EventLog& log) {
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  views_ = std::move(start);
+  const std::uint64_t from = views_.last_sequence() + 1;
+  if (from > log.last_sequence()) return Status::ok();
+  return log.read(from, log.last_sequence(), [this](const domain::RecordedEvent& e) {
+    views_.apply(e);
+    return true;
+  });
+}
+
 void ViewHost::attach(EventFeed& feed) {
   feed.subscribe([this](const std::vector<domain::RecordedEvent>& batch) { apply(batch); });
 }

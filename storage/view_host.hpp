@@ -20,6 +20,11 @@ class ViewHost {
   // readers: call before the server starts. Errors: the log's read errors.
   Status rebuild(const EventLog& log);
 
+  // Starts from `start` (views loaded from a snapshot) and replays the log's
+  // events after start.last_sequence(). Not thread-safe with readers: call
+  // before the server starts. Errors: the log's read errors.
+  Status restore(domain::CrmViews start, const EventLog& log);
+
   // Keeps the views current from now on (subscribe before others, so later
   // subscribers read views that already hold the batch).
   void attach(EventFeed& feed);

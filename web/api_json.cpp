@@ -69,6 +69,7 @@ const char* history_kind(domain::HistoryEntry::Kind k) {
     case domain::HistoryEntry::Kind::note: return "note";
     case domain::HistoryEntry::Kind::deal: return "deal";
     case domain::HistoryEntry::Kind::task: return "task";
+    case domain::HistoryEntry::Kind::result: return "result";
   }
   return "unknown";
 }
@@ -143,6 +144,7 @@ json card_json(const domain::ClientCard& card, const domain::Config& config) {
             {"email", c.email},    {"phones", c.phones}, {"responsible", responsible},
             {"tags", c.tags},      {"deals", deals},     {"last_calls", last_calls}};
   put_time(j, "created", c.created);
+  j["version"] = c.version;  // the client's stream version: send it back to detect a concurrent change
   return j;
 }
 
@@ -157,6 +159,13 @@ json history_entry_json(const domain::HistoryEntry& e, const domain::CrmViews& v
     j["agent"] = e.agent.empty() ? json(nullptr) : json(e.agent);
     j["agent_name"] = e.agent.empty() ? json(nullptr) : json(agent_name(config, e.agent));
     j["call"] = e.call.empty() ? json(nullptr) : json(e.call);
+    // What happened to the deal or task, and which one (docs/api.md).
+    static constexpr const char* kActions[] = {nullptr, "opened", "stage", "amount", "won",
+                                               "lost",  "created", "done"};
+    const auto a = static_cast<std::size_t>(e.action);
+    if (a > 0 && a < std::size(kActions)) j["action"] = kActions[a];
+    if (e.kind == domain::HistoryEntry::Kind::result) j["result"] = e.text;  // CallResultRecorded
+    if (e.ref != 0) j[e.kind == domain::HistoryEntry::Kind::deal ? "deal" : e.kind == domain::HistoryEntry::Kind::note ? "note" : "task"] = e.ref;
   }
   j["kind"] = history_kind(e.kind);
   put_time(j, "time", e.time);

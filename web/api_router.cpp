@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <utility>
 
 #include "web/api_json.hpp"
@@ -27,6 +28,15 @@ bool is_json(const std::string& content_type) {
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return lower == "application/json";
+}
+
+bool is_csv(const std::string& content_type) {
+  std::string lower(content_type.substr(0, content_type.find(';')));
+  lower.erase(std::remove_if(lower.begin(), lower.end(), [](unsigned char c) { return std::isspace(c); }),
+              lower.end());
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower == "text/csv";
 }
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
@@ -76,13 +86,42 @@ const std::vector<ApiRouter::Route>& ApiRouter::routes() {
       {"POST", "/api/login", Access::open, nullptr, &ApiRouter::post_login},
       {"POST", "/api/logout", Access::session, &ApiRouter::post_logout},
       {"GET", "/api/me", Access::session, &ApiRouter::get_me},
-      {"GET", "/api/clients", Access::session, &ApiRouter::get_clients_by_phone},
+      {"GET", "/api/clients", Access::session, &ApiRouter::get_clients},
+      // CRM (api_crm.cpp, api_deals.cpp, api_csv.cpp, api_stats.cpp). The
+      // fixed paths come before /api/clients/{} so they are not read as ids.
+      {"POST", "/api/clients", Access::session, nullptr, &ApiRouter::post_client},
+      {"GET", "/api/clients/export", Access::supervisor, nullptr, &ApiRouter::get_clients_export},
+      {"POST", "/api/clients/import", Access::supervisor, nullptr, &ApiRouter::post_clients_import, true},
+      {"POST", "/api/clients/merge", Access::supervisor, nullptr, &ApiRouter::post_clients_merge},
       {"GET", "/api/clients/{}", Access::session, &ApiRouter::get_client},
+      {"PATCH", "/api/clients/{}", Access::session, nullptr, &ApiRouter::patch_client},
       {"GET", "/api/clients/{}/history", Access::session, &ApiRouter::get_client_history},
+      {"POST", "/api/clients/{}/phones", Access::session, nullptr, &ApiRouter::post_client_phone},
+      {"DELETE", "/api/clients/{}/phones/{}", Access::session, nullptr, &ApiRouter::delete_client_phone},
+      {"PUT", "/api/clients/{}/responsible", Access::session, nullptr, &ApiRouter::put_client_responsible},
+      {"POST", "/api/clients/{}/tags", Access::session, nullptr, &ApiRouter::post_client_tag},
+      {"DELETE", "/api/clients/{}/tags/{}", Access::session, nullptr, &ApiRouter::delete_client_tag},
+      {"POST", "/api/clients/{}/deals", Access::session, nullptr, &ApiRouter::post_deal},
+      {"PATCH", "/api/clients/{}/deals/{}", Access::session, nullptr, &ApiRouter::patch_deal},
+      {"POST", "/api/clients/{}/deals/{}/close", Access::session, nullptr, &ApiRouter::post_deal_close},
+      {"POST", "/api/clients/{}/notes", Access::session, nullptr, &ApiRouter::post_note},
+      {"POST", "/api/clients/{}/tasks", Access::session, nullptr, &ApiRouter::post_task},
+      {"GET", "/api/deals", Access::session, &ApiRouter::get_deals},
+      {"GET", "/api/tasks", Access::session, &ApiRouter::get_tasks},
+      {"POST", "/api/tasks", Access::session, nullptr, &ApiRouter::post_task},
+      {"POST", "/api/tasks/{}/done", Access::session, nullptr, &ApiRouter::post_task_done},
+      {"GET", "/api/stats/calls", Access::supervisor, &ApiRouter::get_call_stats},
+      {"GET", "/api/admin/views", Access::supervisor, nullptr, &ApiRouter::get_views_digest},
       {"GET", "/api/calls", Access::supervisor, &ApiRouter::get_recent_calls},
       {"GET", "/api/calls/{}", Access::session, &ApiRouter::get_call},
       {"GET", "/api/agents", Access::supervisor, &ApiRouter::get_agents},
+      // The panel's agent and supervisor routes (api_agent.cpp).
+      {"POST", "/api/me/state", Access::session, &ApiRouter::post_my_state},
+      {"POST", "/api/agents/{}/state", Access::supervisor, &ApiRouter::post_agent_state},
+      {"GET", "/api/board", Access::supervisor, &ApiRouter::get_board},
+      {"POST", "/api/clients/{}/call-results", Access::session, nullptr, &ApiRouter::post_call_result},
       {"GET", "/api/events", Access::supervisor, &ApiRouter::get_events},
+      {"POST", "/api/admin/reload", Access::admin, &ApiRouter::post_admin_reload},
   };
   return kRoutes;
 }
@@ -172,13 +211,19 @@ void ApiRouter::handle(const HttpRequest& request, Responder respond) {
       respond(finish(error_response(403, "forbidden", "this needs the supervisor or admin role"), true));
       return;
     }
+    if (found->access == Access::admin && ctx.agent->role != domain::Role::admin) {
+      respond(finish(error_response(403, "forbidden", "this needs the admin role"), true));
+      return;
+    }
     if (changes_state(method) && !SessionStore::csrf_matches(ctx.session, request.csrf_token)) {
       respond(finish(error_response(403, "csrf", "missing or wrong X-CSRF-Token header"), true));
       return;
     }
   }
-  if (changes_state(method) && !request.body.empty() && !is_json(request.content_type)) {
-    respond(finish(error_response(415, "unsupported_media_type", "send the body as application/json"),
+  if (changes_state(method) && !request.body.empty() &&
+      !(found->csv_body ? is_csv(request.content_type) : is_json(request.content_type))) {
+    respond(finish(error_response(415, "unsupported_media_type",
+                                  found->csv_body ? "send the body as text/csv" : "send the body as application/json"),
                    true));
     return;
   }
@@ -232,6 +277,15 @@ WsAuthorization ApiRouter::authorize_websocket(const HttpRequest& request) {
   if (!authenticate(ctx, out.refusal)) {
     out.refusal = finish(std::move(out.refusal), true);
     return out;
+  }
+  if (auto it = ctx.target.query.find("since"); it != ctx.target.query.end()) {
+    FieldError error;
+    std::uint64_t since = 0;
+    if (!parse_uint(it->second, "since", 0, UINT64_MAX - 1, since, error)) {
+      out.refusal = finish(bad_request(error), true);
+      return out;
+    }
+    out.since = since;
   }
   out.ok = true;
   out.session = std::move(ctx.session);
@@ -302,6 +356,13 @@ void ApiRouter::finish_login(bool ok, const std::string& login, const std::strin
   respond(std::move(r));
 }
 
+HttpResponse ApiRouter::post_admin_reload(const Context&) {
+  if (!deps_.reload) return error_response(503, "unavailable", "reloading is not wired in this server");
+  Status s = deps_.reload();
+  if (!s) return error_response(400, "invalid_config", s.message());
+  return json_response({{"status", "reloaded"}});
+}
+
 HttpResponse ApiRouter::post_logout(const Context& ctx) {
   deps_.sessions->remove(ctx.session.id);
   if (deps_.session_ended) deps_.session_ended(ctx.session.id);
@@ -321,8 +382,13 @@ HttpResponse ApiRouter::get_me(const Context& ctx) {
     j["state"] = domain::to_string(view ? view->state : domain::AgentState::offline);
     put_time(j, "since", view ? view->since : 0);
     j["registered"] = view ? view->registered : false;
+    j["paused"] = view ? view->paused : false;
+    j["pause_reason"] = view && view->paused ? nlohmann::json(view->pause_reason) : nlohmann::json(nullptr);
     return 0;
   });
+  // What the panel's forms offer: the deal pipeline and the call results.
+  j["deal_stages"] = deps_.config->deal_stages;
+  j["call_results"] = std::vector<std::string>(std::begin(domain::kCallResults), std::end(domain::kCallResults));
   j["server_time_us"] = deps_.clock->now();
   return json_response(j);
 }

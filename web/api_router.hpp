@@ -11,15 +11,21 @@
 // runs on the BoundedWorker.
 
 #include <functional>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "actors/crm_port.hpp"
 #include "actors/ports.hpp"
 #include "domain/clock.hpp"
 #include "domain/config.hpp"
 #include "domain/phone.hpp"
 #include "storage/event_log.hpp"
 #include "storage/view_host.hpp"
+#include "web/agent_control.hpp"
 #include "web/bounded_worker.hpp"
 #include "web/http_message.hpp"
 #include "web/login_throttle.hpp"
@@ -27,6 +33,7 @@
 #include "web/request_target.hpp"
 #include "web/session_store.hpp"
 #include "web/static_files.hpp"
+#include "web/worker_pool.hpp"
 
 namespace callboard::web {
 
@@ -36,6 +43,10 @@ struct RouterDeps {
   const domain::Config* config = nullptr;
   storage::ViewHost* views = nullptr;
   const storage::EventLog* log = nullptr;  // null: /api/events answers 503
+  // CRM writes: commands block a CRM worker until durable. Either null: the
+  // CRM routes that write answer 503.
+  actors::CrmPort* crm = nullptr;
+  WorkerPool* crm_workers = nullptr;
   const domain::Clock* clock = nullptr;
   const domain::PhoneNumbers* phones = nullptr;
   SessionStore* sessions = nullptr;
@@ -50,6 +61,11 @@ struct RouterDeps {
   // Called on the io thread when a session ends by logout or re-login, so
   // its WebSockets can be closed.
   std::function<void(const std::string& session_id)> session_ended;
+  // Reads the configuration file again (POST /api/admin/reload); null: 503.
+  std::function<Status()> reload;
+  // Pauses and resumes agents (POST /api/me/state, /api/agents/{}/state);
+  // null: those routes answer 503.
+  AgentControl* agents = nullptr;
 };
 
 using Responder = std::function<void(HttpResponse)>;
@@ -59,7 +75,9 @@ struct WsAuthorization {
   bool ok = false;
   Session session;
   const domain::AgentConfig* agent = nullptr;
-  HttpResponse refusal;  // when !ok: 401 / 403 to send instead of upgrading
+  // /ws?since=N: the page holds the supervisor board at sequence N.
+  std::optional<std::uint64_t> since;
+  HttpResponse refusal;  // when !ok: 400 / 401 / 403 to send instead of upgrading
 };
 
 class ApiRouter {
@@ -77,7 +95,7 @@ class ApiRouter {
   static constexpr std::size_t kMaxBodyBytes = 64 * 1024;
 
  private:
-  enum class Access { open, session, supervisor };
+  enum class Access { open, session, supervisor, admin };
   struct Context {
     const HttpRequest& request;
     RequestTarget target;
@@ -93,6 +111,7 @@ class ApiRouter {
     Access access;
     SyncHandler sync = nullptr;
     AsyncHandler async = nullptr;
+    bool csv_body = false;  // the body is text/csv rather than JSON
   };
 
   static const std::vector<Route>& routes();
@@ -111,8 +130,51 @@ class ApiRouter {
   HttpResponse get_client_history(const Context& ctx);
   HttpResponse get_call(const Context& ctx);
   HttpResponse get_recent_calls(const Context& ctx);
+  HttpResponse post_admin_reload(const Context& ctx);
   HttpResponse get_agents(const Context& ctx);
   HttpResponse get_events(const Context& ctx);
+
+  // ---- CRM (api_crm.cpp, api_deals.cpp, api_csv.cpp, api_stats.cpp) --------
+  // Runs `work` on a CRM worker (it may block on CrmPort), then answers on
+  // the io thread; 503 when the workers are all busy or the CRM is absent.
+  void run_crm(Responder respond, std::function<HttpResponse()> work);
+  void command(domain::CommandEnvelope env, Responder respond,
+               std::function<HttpResponse(const domain::CommandOutcome&)> ok);
+  bool path_id(const Context& ctx, std::size_t index, const char* field, std::uint64_t& out,
+               HttpResponse& refusal);
+  std::optional<nlohmann::json> write_body(const Context& ctx, std::initializer_list<const char*> allowed,
+                                           std::optional<std::uint64_t>& version, HttpResponse& refusal);
+  std::optional<std::string> phone_field(const std::string& raw, const char* field, HttpResponse& refusal) const;
+  HttpResponse client_written(const domain::CommandOutcome& o, int status);
+  HttpResponse deal_written(const domain::CommandOutcome& o, domain::DealId deal, int status);
+
+  HttpResponse get_clients(const Context& ctx);
+  void post_client(const Context& ctx, Responder respond);
+  void patch_client(const Context& ctx, Responder respond);
+  void post_client_phone(const Context& ctx, Responder respond);
+  void delete_client_phone(const Context& ctx, Responder respond);
+  void put_client_responsible(const Context& ctx, Responder respond);
+  void post_client_tag(const Context& ctx, Responder respond);
+  void delete_client_tag(const Context& ctx, Responder respond);
+  void post_clients_merge(const Context& ctx, Responder respond);
+  void post_deal(const Context& ctx, Responder respond);
+  void patch_deal(const Context& ctx, Responder respond);
+  void post_deal_close(const Context& ctx, Responder respond);
+  void post_note(const Context& ctx, Responder respond);
+  void post_task(const Context& ctx, Responder respond);
+  void post_task_done(const Context& ctx, Responder respond);
+  HttpResponse get_deals(const Context& ctx);
+  HttpResponse get_tasks(const Context& ctx);
+  HttpResponse get_call_stats(const Context& ctx);
+  void get_clients_export(const Context& ctx, Responder respond);
+  void post_clients_import(const Context& ctx, Responder respond);
+  void get_views_digest(const Context& ctx, Responder respond);
+
+  // ---- the panel: agent state, the supervisor board, call results (api_agent.cpp)
+  HttpResponse post_my_state(const Context& ctx);
+  HttpResponse post_agent_state(const Context& ctx);
+  HttpResponse get_board(const Context& ctx);
+  void post_call_result(const Context& ctx, Responder respond);
 
   RouterDeps deps_;
 };

@@ -60,6 +60,19 @@ SessionLookup SessionStore::lookup(std::string_view id) {
 
 void SessionStore::remove(std::string_view id) { sessions_.erase(std::string(id)); }
 
+std::vector<std::string> SessionStore::remove_login(const domain::AgentId& login) {
+  std::vector<std::string> ids;
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    if (it->second.session.login == login) {
+      ids.push_back(it->first);
+      it = sessions_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return ids;
+}
+
 std::vector<std::string> SessionStore::sweep() {
   std::vector<std::string> newly_expired;
   const domain::Timestamp now = clock_.now();

@@ -58,6 +58,10 @@ class SessionStore {
   // Ends a session (logout). Unknown ids are ignored.
   void remove(std::string_view id);
 
+  // Ends every session of an agent (a supervisor logged him out); returns
+  // their ids, so the caller can close their WebSockets.
+  std::vector<std::string> remove_login(const domain::AgentId& login);
+
   // Marks sessions that have timed out and forgets those expired longer than
   // remember_expired. Returns the ids that expired since the last call, so
   // the caller can close their WebSockets.

@@ -24,6 +24,9 @@
 
 #include "domain/phone.hpp"
 #include "web/api_router.hpp"
+#include "web/board_feed.hpp"
+#include "web/board_json.hpp"
+#include "web/json_util.hpp"
 #include "web/bounded_worker.hpp"
 #include "web/detail/server_context.hpp"
 #include "web/detail/transport.hpp"
@@ -33,6 +36,7 @@
 #include "web/static_files.hpp"
 #include "web/ws_hub.hpp"
 #include "web/ws_messages.hpp"
+#include "web/worker_pool.hpp"
 
 namespace callboard::web {
 
@@ -41,11 +45,19 @@ namespace asio = boost::asio;
 namespace {
 
 // The feed has no unsubscribe and may outlive the server: its subscriber
-// reaches the server only through this, which stop() detaches.
+// reaches the server only through this, which stop() detaches. The board's
+// producer state lives here too: it is the delivery thread's.
 struct FeedBridge {
+  explicit FeedBridge(std::uint64_t start) : producer(start) {}
   std::mutex mutex;
   WebServer::Impl* target = nullptr;
+  BoardProducer producer;
+  std::uint64_t queue_version = 0;
 };
+
+// The board's gate closes after this many sweeps with no board socket open,
+// so a supervisor's page that reconnects within them resumes with deltas.
+constexpr int kBoardIdleSweeps = 2;
 
 // Pops still ringing, per agent, re-sent to a page opened meanwhile. Bounded:
 // a pop whose pop_closed never comes must not pile up.
@@ -63,11 +75,17 @@ struct WebServer::Impl {
         sessions(*deps.clock, SessionPolicy{deps.options.idle_timeout, deps.options.absolute_timeout}),
         throttle(*deps.clock, ThrottlePolicy{}),
         worker(deps.options.max_pending_logins),
+        crm_workers(deps.options.crm_threads, deps.options.crm_queue_per_thread),
+        board_log(deps.options.board_deltas_kept, deps.views->read([](const domain::CrmViews& v) {
+                    return v.last_sequence();
+                  })),
+        bridge(std::make_shared<FeedBridge>(board_log.floor())),
         sweep_timer(ioc) {}
 
   void post(std::function<void()> f) { asio::post(ioc, std::move(f)); }
 
-  std::vector<std::string> greeting(const domain::AgentConfig& agent) {
+  std::vector<std::string> greeting(const domain::AgentConfig& agent, bool board,
+                                    std::optional<std::uint64_t> since) {
     std::vector<std::string> frames;
     frames.push_back(deps.views->read([&](const domain::CrmViews& v) {
       return hello_message(agent, v.agent(agent.login), deps.clock->now());
@@ -76,7 +94,71 @@ struct WebServer::Impl {
     if (it != active_pops.end()) {
       for (const auto& [call, frame] : it->second) frames.push_back(frame);
     }
+    if (board) board_greeting(since, frames);
     return frames;
+  }
+
+  // ---- the supervisor board (board_feed.hpp) --------------------------------
+  void switch_board(bool on) {
+    ++board_epoch;
+    board_gate.store(gate_word(board_epoch, on));
+    board_log.new_epoch(board_epoch);
+  }
+
+  // The board, or the deltas after `since`, for a socket that just opened.
+  void board_greeting(std::optional<std::uint64_t> since, std::vector<std::string>& frames) {
+    // Open the gate before reading the views: a batch the producer skipped
+    // was applied before it looked at the gate, so the views read below hold it.
+    if (!gate_on(board_gate.load())) switch_board(true);
+    board_idle_sweeps = 0;
+    const domain::Timestamp now = deps.clock->now();
+    deps.views->read([&](const domain::CrmViews& v) {
+      BoardLog::Resume plan;
+      if (since) plan = board_log.resume(*since, v.last_sequence());
+      if (plan.snapshot) {
+        nlohmann::json j = board_snapshot(v, *deps.config, now);
+        j["type"] = "board";
+        frames.push_back(dump_json(j));
+        return 0;
+      }
+      for (const auto& f : plan.frames) frames.push_back(*f);
+      frames.push_back(dump_json({{"type", "board_resumed"},
+                                  {"since", *since},
+                                  {"deltas", plan.frames.size()},
+                                  {"server_time_us", now}}));
+      return 0;
+    });
+  }
+
+  // Delivery thread, right after the views applied the batch.
+  std::optional<BoardDelta> produce_board_delta(const std::vector<domain::RecordedEvent>& batch, FeedBridge& b) {
+    const std::uint64_t gate = board_gate.load();
+    const std::uint64_t seq = batch.back().sequence;
+    if (!BoardProducer::recording(gate)) {
+      b.producer.skip(seq);
+      return std::nullopt;
+    }
+    const domain::Timestamp now = deps.clock->now();
+    return deps.views->read([&](const domain::CrmViews& v) {
+      BoardChanges changes = board_changes(batch, v, b.queue_version);
+      return b.producer.on_batch(seq, gate, changes, [&](const BoardChanges& c) {
+        return board_delta_body(v, *deps.config, c, now);
+      });
+    });
+  }
+
+  void on_board_delta(const BoardDelta& d) {
+    board_log.add(d);
+    hub.push_board(d.frame);
+  }
+
+  void sweep_board() {
+    if (!gate_on(board_gate.load())) return;
+    if (hub.board_count() > 0) {
+      board_idle_sweeps = 0;
+    } else if (++board_idle_sweeps >= kBoardIdleSweeps) {
+      switch_board(false);
+    }
   }
 
   void push_states(const std::set<domain::AgentId>& agents) {
@@ -118,6 +200,7 @@ struct WebServer::Impl {
       if (ec || ctx.stopping) return;
       for (const auto& id : sessions.sweep()) hub.close_session(id);
       throttle.prune();
+      sweep_board();
       arm_sweep();
     });
   }
@@ -144,12 +227,18 @@ struct WebServer::Impl {
   SessionStore sessions;
   LoginThrottle throttle;
   BoundedWorker worker;
+  WorkerPool crm_workers;
   WsHub hub;
   detail::ConnectionSet connections;
   std::unique_ptr<ApiRouter> router;
   detail::ServerContext ctx;
   std::map<domain::AgentId, std::deque<std::pair<domain::CallId, std::string>>> active_pops;
-  std::shared_ptr<FeedBridge> bridge = std::make_shared<FeedBridge>();
+  // The board's feed: the gate the delivery thread reads, the rest io-thread only.
+  std::atomic<std::uint64_t> board_gate{gate_word(0, false)};
+  std::uint64_t board_epoch = 0;
+  int board_idle_sweeps = 0;
+  BoardLog board_log;
+  std::shared_ptr<FeedBridge> bridge;
   std::atomic<bool> running{false};
   // Declared after everything a pending handler may touch: destroying the
   // io_context destroys those handlers (and the sessions they hold) first.
@@ -190,17 +279,23 @@ Result<std::unique_ptr<WebServer>> WebServer::start(WebDeps deps) {
   rd.throttle = &p->throttle;
   rd.passwords = &p->passwords;
   rd.worker = &p->worker;
+  rd.crm = p->deps.crm;
+  rd.crm_workers = &p->crm_workers;
   rd.metrics = p->metrics;
   rd.statics = &*p->statics;
   rd.post = [p](std::function<void()> f) { p->post(std::move(f)); };
   rd.session_ended = [p](const std::string& id) { p->hub.close_session(id); };
+  rd.reload = p->deps.reload;
+  rd.agents = p->deps.agents;
   p->router = std::make_unique<ApiRouter>(std::move(rd));
 
   p->ctx.router = p->router.get();
   p->ctx.hub = &p->hub;
   p->ctx.metrics = p->metrics;
   p->ctx.connections = &p->connections;
-  p->ctx.greeting = [p](const domain::AgentConfig& a) { return p->greeting(a); };
+  p->ctx.greeting = [p](const domain::AgentConfig& a, bool board, std::optional<std::uint64_t> since) {
+    return p->greeting(a, board, since);
+  };
   p->ctx.ws_queue_messages = p->deps.options.ws_queue_messages;
   p->ctx.ws_queue_bytes = p->deps.options.ws_queue_bytes;
 
@@ -218,12 +313,14 @@ Result<std::unique_ptr<WebServer>> WebServer::start(WebDeps deps) {
         if (auto* s = std::get_if<domain::AgentStateChanged>(&e.event)) agents.insert(s->agent);
         else if (auto* r = std::get_if<domain::AgentRegistered>(&e.event)) agents.insert(r->agent);
         else if (auto* u = std::get_if<domain::AgentUnregistered>(&e.event)) agents.insert(u->agent);
+        else if (auto* p = std::get_if<domain::AgentPauseChanged>(&e.event)) agents.insert(p->agent);
       }
-      if (agents.empty()) return;
       std::lock_guard<std::mutex> lock(bridge->mutex);
-      if (Impl* target = bridge->target) {
-        target->post([target, agents = std::move(agents)] { target->push_states(agents); });
-      }
+      Impl* target = bridge->target;
+      if (!target || batch.empty()) return;
+      if (!agents.empty()) target->post([target, agents = std::move(agents)] { target->push_states(agents); });
+      if (auto delta = target->produce_board_delta(batch, *bridge))
+        target->post([target, d = std::move(*delta)] { target->on_board_delta(d); });
     });
   }
 
@@ -265,6 +362,7 @@ void WebServer::stop() {
   if (done.wait_for(std::chrono::seconds(1)) != std::future_status::ready) p->ioc.stop();
   if (p->io_thread.joinable()) p->io_thread.join();
   p->worker.stop();
+  p->crm_workers.stop();
 }
 
 void WebServer::screen_pop(const domain::AgentId& agent, const actors::ScreenPop& pop) {

@@ -9,14 +9,21 @@
 // they post to the io thread and return at once. Password checks run on a
 // second, worker thread so a slow argon2id verify does not stall requests.
 //
+// The supervisor board (board_feed.hpp): the feed's subscriber, on the
+// log's delivery thread, turns each batch into a numbered board delta while
+// a supervisor watches; the io thread keeps the last ones and sends them to
+// every board socket (and to a page that reconnects with ?since=).
+//
 // Ownership: everything in WebDeps is borrowed and must outlive the server.
 // Attach the ViewHost to the EventFeed before starting the server, so a
-// state push reads views that already hold the batch.
+// state push (and a board delta) reads views that already hold the batch.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "actors/crm_port.hpp"
 #include "actors/ports.hpp"
 #include "domain/clock.hpp"
 #include "domain/config.hpp"
@@ -24,6 +31,7 @@
 #include "storage/event_log.hpp"
 #include "storage/group_commit.hpp"
 #include "storage/view_host.hpp"
+#include "web/agent_control.hpp"
 
 namespace callboard::web {
 
@@ -42,6 +50,12 @@ struct WebOptions {
   std::size_t ws_queue_bytes = 4 * 1024 * 1024;
   // Password checks waiting for the worker; more are refused with 503.
   std::size_t max_pending_logins = 64;
+  // CRM writes block a thread each until durable: this many threads, each
+  // with this many queued (more are refused with 503 busy).
+  std::size_t crm_threads = 8;
+  std::size_t crm_queue_per_thread = 64;
+  // Supervisor board deltas kept for pages that reconnect (board_feed.hpp).
+  std::size_t board_deltas_kept = 2048;
 };
 
 struct WebDeps {
@@ -49,9 +63,12 @@ struct WebDeps {
   storage::ViewHost* views = nullptr;      // read models
   storage::EventFeed* feed = nullptr;      // committed events, for live state pushes; may be null
   const storage::EventLog* log = nullptr;  // for /api/events; may be null (503)
+  actors::CrmPort* crm = nullptr;          // CRM writes; may be null (503)
   actors::HttpMetrics* metrics = nullptr;
   std::string static_dir;                  // empty: default_static_dir() (web/static_files.hpp)
   const domain::Clock* clock = nullptr;    // session timeouts, login throttling
+  std::function<Status()> reload;          // POST /api/admin/reload; may be null (503)
+  AgentControl* agents = nullptr;          // pause/resume agents; may be null (503)
   WebOptions options;
 };
 

@@ -5,8 +5,8 @@
 namespace callboard::web {
 
 void WsHub::add(const domain::AgentId& agent, const std::string& session_id,
-                const std::shared_ptr<WsSink>& sink) {
-  entries_.push_back({agent, session_id, sink, sink.get()});
+                const std::shared_ptr<WsSink>& sink, bool board) {
+  entries_.push_back({agent, session_id, sink, sink.get(), board});
 }
 
 void WsHub::remove(const WsSink* sink) {
@@ -40,6 +40,12 @@ std::size_t WsHub::push(const domain::AgentId& agent, const std::string& text) {
   return sinks.size();
 }
 
+std::size_t WsHub::push_board(std::shared_ptr<const std::string> text) {
+  auto sinks = collect([](const Entry& e) { return e.board; });
+  for (auto& s : sinks) s->send(text);
+  return sinks.size();
+}
+
 void WsHub::close_session(const std::string& session_id) {
   for (auto& s : collect([&](const Entry& e) { return e.session_id == session_id; })) s->close(true);
 }
@@ -53,6 +59,11 @@ std::size_t WsHub::count(const domain::AgentId& agent) const {
   return static_cast<std::size_t>(std::count_if(entries_.begin(), entries_.end(), [&](const Entry& e) {
     return e.agent == agent && !e.sink.expired();
   }));
+}
+
+std::size_t WsHub::board_count() const {
+  return static_cast<std::size_t>(std::count_if(
+      entries_.begin(), entries_.end(), [](const Entry& e) { return e.board && !e.sink.expired(); }));
 }
 
 std::size_t WsHub::total() const {

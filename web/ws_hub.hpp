@@ -32,18 +32,22 @@ class WsHub {
  public:
   // The hub does not own sinks: a sink lives while its socket has I/O
   // pending, and unregisters itself (or is pruned once expired).
+  // board: the socket also gets the supervisor board's frames (push_board).
   void add(const domain::AgentId& agent, const std::string& session_id,
-           const std::shared_ptr<WsSink>& sink);
+           const std::shared_ptr<WsSink>& sink, bool board = false);
   void remove(const WsSink* sink);
 
   // Sends to every open socket of the agent; returns how many got it.
   std::size_t push(const domain::AgentId& agent, const std::string& text);
+  // Sends to every open socket that gets the board; returns how many got it.
+  std::size_t push_board(std::shared_ptr<const std::string> text);
   // Closes the sockets opened with this session (logout, expiry).
   void close_session(const std::string& session_id);
   void close_all();
 
   std::size_t count(const domain::AgentId& agent) const;
   std::size_t total() const;
+  std::size_t board_count() const;
 
  private:
   struct Entry {
@@ -51,6 +55,7 @@ class WsHub {
     std::string session_id;
     std::weak_ptr<WsSink> sink;
     const WsSink* key = nullptr;
+    bool board = false;
   };
   template <class Pred>
   std::vector<std::shared_ptr<WsSink>> collect(Pred pred);

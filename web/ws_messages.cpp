@@ -12,6 +12,10 @@ void put_agent_state(json& j, const domain::AgentView* view) {
   j["state"] = domain::to_string(view ? view->state : domain::AgentState::offline);
   put_time(j, "since", view ? view->since : 0);
   j["registered"] = view ? view->registered : false;
+  j["paused"] = view ? view->paused : false;
+  j["pause_reason"] = view && view->paused ? json(view->pause_reason) : json(nullptr);
+  // The call he rings for or talks on: a page opened mid-call finds it again.
+  j["call"] = view && !view->call.empty() ? json(view->call) : json(nullptr);
 }
 }  // namespace
 
@@ -30,7 +34,6 @@ std::string hello_message(const domain::AgentConfig& agent, const domain::AgentV
 std::string state_message(const domain::AgentView& view, domain::Timestamp now) {
   json j = {{"type", "state"}, {"login", view.id}};
   put_agent_state(j, &view);
-  j["call"] = view.call.empty() ? json(nullptr) : json(view.call);
   j["server_time_us"] = now;
   return dump_json(j);
 }

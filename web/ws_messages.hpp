@@ -11,12 +11,13 @@
 namespace callboard::web {
 
 // {"type":"hello", login, name, role, state, since, since_us, registered,
-//  server_time_us}. `view` may be null: an agent with no events yet is
+//  paused, pause_reason, call, server_time_us}. `view` may be null: an agent with no events yet is
 // offline and unregistered.
 std::string hello_message(const domain::AgentConfig& agent, const domain::AgentView* view,
                           domain::Timestamp now);
 
-// {"type":"state", state, since, since_us, registered, server_time_us}.
+// {"type":"state", state, since, since_us, registered, paused, pause_reason,
+//  call, server_time_us}.
 std::string state_message(const domain::AgentView& view, domain::Timestamp now);
 
 // {"type":"pop", call, caller, caller_name, dialled, entry_point, region,

@@ -16,6 +16,7 @@ Duration CallRecord::talk() const {
 void CrmViews::apply(const RecordedEvent& e) {
   last_sequence_ = e.sequence;
   std::visit([&](const auto& ev) { on(e, ev); }, e.event);
+  queue_board_.apply(e);
 }
 
 // ---- queries ----------------------------------------------------------------
@@ -112,6 +113,11 @@ Deal* CrmViews::mutable_deal(ClientId client, DealId deal) {
   return nullptr;
 }
 
+// Every event of a client's stream moves its version (the HTTP "version").
+void CrmViews::touch(const RecordedEvent& r, ClientId id) {
+  if (Client* c = mutable_client(id)) c->version = r.stream_version;
+}
+
 void CrmViews::add_history(ClientId id, HistoryEntry entry) {
   if (id == 0) return;
   history_[id].push_back(std::move(entry));
@@ -132,43 +138,57 @@ void CrmViews::on(const RecordedEvent& r, const ClientCreated& e) {
   c.company = e.company;
   c.email = e.email;
   c.created = r.time;
+  c.version = r.stream_version;
+  search_.add(e.client, e.name, e.company);
   max_client_id_ = std::max(max_client_id_, e.client);
 }
 
-void CrmViews::on(const RecordedEvent&, const ClientUpdated& e) {
+void CrmViews::on(const RecordedEvent& r, const ClientUpdated& e) {
   if (Client* c = mutable_client(e.client)) {
+    if (c->name != e.name || c->company != e.company) {
+      search_.remove(c->id, c->name, c->company);
+      search_.add(c->id, e.name, e.company);
+    }
     c->name = e.name;
     c->company = e.company;
     c->email = e.email;
+    c->version = r.stream_version;
   }
 }
 
-void CrmViews::on(const RecordedEvent&, const PhoneLinked& e) {
+void CrmViews::on(const RecordedEvent& r, const PhoneLinked& e) {
   Client* c = mutable_client(e.client);
   if (!c) return;
+  c->version = r.stream_version;
   if (std::find(c->phones.begin(), c->phones.end(), e.phone) == c->phones.end())
     c->phones.push_back(e.phone);
   by_phone_[e.phone] = e.client;
 }
 
-void CrmViews::on(const RecordedEvent&, const PhoneUnlinked& e) {
+void CrmViews::on(const RecordedEvent& r, const PhoneUnlinked& e) {
   Client* c = mutable_client(e.client);
   if (!c) return;
+  c->version = r.stream_version;
   c->phones.erase(std::remove(c->phones.begin(), c->phones.end(), e.phone), c->phones.end());
   auto it = by_phone_.find(e.phone);
   if (it != by_phone_.end() && it->second == e.client) by_phone_.erase(it);
 }
 
-void CrmViews::on(const RecordedEvent&, const ResponsibleAssigned& e) {
+void CrmViews::on(const RecordedEvent& r, const ResponsibleAssigned& e) {
+  touch(r, e.client);
   if (Client* c = mutable_client(e.client)) c->responsible = e.agent;
 }
 
-void CrmViews::on(const RecordedEvent&, const ClientsMerged& e) {
+void CrmViews::on(const RecordedEvent& r, const ClientsMerged& e) {
   Client* survivor = mutable_client(e.client);
   auto absorbed_it = clients_.find(e.merged);
   if (!survivor || absorbed_it == clients_.end() || e.client == e.merged) return;
+  survivor->version = r.stream_version;
   Client absorbed = std::move(absorbed_it->second);
   clients_.erase(absorbed_it);
+  search_.remove(absorbed.id, absorbed.name, absorbed.company);
+  for (const auto& d : absorbed.deals) deal_index_.moved(d.id, e.client);
+  tasks_.moved(e.merged, e.client);
   for (const auto& p : absorbed.phones) {
     if (std::find(survivor->phones.begin(), survivor->phones.end(), p) == survivor->phones.end())
       survivor->phones.push_back(p);
@@ -193,23 +213,57 @@ void CrmViews::on(const RecordedEvent&, const ClientsMerged& e) {
   merged_into_[e.merged] = e.client;
 }
 
-void CrmViews::on(const RecordedEvent&, const TagAdded& e) {
+// The survivor's ClientsMerged (same append) carries the move.
+void CrmViews::on(const RecordedEvent&, const ClientMergedInto&) {}
+
+void CrmViews::on(const RecordedEvent& r, const TagAdded& e) {
+  touch(r, e.client);
   Client* c = mutable_client(e.client);
   if (c && std::find(c->tags.begin(), c->tags.end(), e.tag) == c->tags.end())
     c->tags.push_back(e.tag);
 }
 
-void CrmViews::on(const RecordedEvent&, const TagRemoved& e) {
+void CrmViews::on(const RecordedEvent& r, const TagRemoved& e) {
+  touch(r, e.client);
   if (Client* c = mutable_client(e.client))
     c->tags.erase(std::remove(c->tags.begin(), c->tags.end(), e.tag), c->tags.end());
 }
 
 // ---- deals, notes, tasks ----------------------------------------------------
 
+namespace {
+
+HistoryEntry entry(HistoryEntry::Kind kind, HistoryEntry::Action action, Timestamp time,
+                   std::string text, AgentId agent, std::uint64_t ref, CallId call = {}) {
+  HistoryEntry h;
+  h.kind = kind;
+  h.action = action;
+  h.time = time;
+  h.call = std::move(call);
+  h.text = std::move(text);
+  h.agent = std::move(agent);
+  h.ref = ref;
+  return h;
+}
+
+// "1250.00 BYN": amounts are minor units; two decimals fit the currencies
+// the teams here use (BYN, RUB, USD, EUR).
+std::string money(std::int64_t minor, const std::string& currency) {
+  const bool negative = minor < 0;
+  const std::uint64_t v = negative ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
+  std::string cents = std::to_string(v % 100);
+  if (cents.size() < 2) cents.insert(0, "0");
+  std::string out = (negative ? "-" : "") + std::to_string(v / 100) + "." + cents;
+  return currency.empty() ? out : out + " " + currency;
+}
+
+}  // namespace
+
 void CrmViews::on(const RecordedEvent& r, const DealOpened& e) {
   max_deal_id_ = std::max(max_deal_id_, e.deal);
   Client* c = mutable_client(e.client);
   if (!c) return;
+  c->version = r.stream_version;
   Deal d;
   d.id = e.deal;
   d.title = e.title;
@@ -217,40 +271,84 @@ void CrmViews::on(const RecordedEvent& r, const DealOpened& e) {
   d.amount = e.amount;
   d.currency = e.currency;
   c->deals.push_back(std::move(d));
-  add_history(e.client, {HistoryEntry::Kind::deal, r.time, {}, "opened: " + e.title + " (" + e.stage + ")", {}});
+  deal_index_.opened(e.deal, e.client, e.stage);
+  add_history(e.client, entry(HistoryEntry::Kind::deal, HistoryEntry::Action::opened, r.time,
+                              "opened: " + e.title + " (" + e.stage + ")", {}, e.deal));
 }
 
 void CrmViews::on(const RecordedEvent& r, const DealStageChanged& e) {
+  touch(r, e.client);
   if (Deal* d = mutable_deal(e.client, e.deal)) {
+    if (!d->closed) deal_index_.stage_changed(e.deal, d->stage, e.stage);
     d->stage = e.stage;
-    add_history(e.client, {HistoryEntry::Kind::deal, r.time, {}, "stage: " + e.stage, e.by});
+    add_history(e.client, entry(HistoryEntry::Kind::deal, HistoryEntry::Action::stage, r.time,
+                                "stage: " + e.stage, e.by, e.deal));
   }
 }
 
-void CrmViews::on(const RecordedEvent&, const DealAmountChanged& e) {
+void CrmViews::on(const RecordedEvent& r, const DealAmountChanged& e) {
+  touch(r, e.client);
   if (Deal* d = mutable_deal(e.client, e.deal)) {
     d->amount = e.amount;
     d->currency = e.currency;
+    add_history(e.client, entry(HistoryEntry::Kind::deal, HistoryEntry::Action::amount, r.time,
+                                "amount: " + money(e.amount, e.currency), {}, e.deal));
   }
 }
 
 void CrmViews::on(const RecordedEvent& r, const DealClosed& e) {
+  touch(r, e.client);
   if (Deal* d = mutable_deal(e.client, e.deal)) {
+    if (!d->closed) deal_index_.closed(e.deal, d->stage, e.won);
     d->closed = true;
     d->won = e.won;
-    add_history(e.client, {HistoryEntry::Kind::deal, r.time, {}, e.won ? "won" : "lost: " + e.reason, {}});
+    add_history(e.client, entry(HistoryEntry::Kind::deal,
+                                e.won ? HistoryEntry::Action::won : HistoryEntry::Action::lost, r.time,
+                                e.won ? "won" : "lost: " + e.reason, {}, e.deal));
   }
 }
 
 void CrmViews::on(const RecordedEvent& r, const NoteAdded& e) {
-  add_history(e.client, {HistoryEntry::Kind::note, r.time, e.call, e.text, e.author});
+  max_note_id_ = std::max(max_note_id_, e.note);
+  touch(r, e.client);
+  add_history(e.client, entry(HistoryEntry::Kind::note, HistoryEntry::Action::none, r.time, e.text,
+                              e.author, e.note, e.call));
+}
+
+void CrmViews::on(const RecordedEvent& r, const CallResultRecorded& e) {
+  touch(r, e.client);
+  add_history(e.client, entry(HistoryEntry::Kind::result, HistoryEntry::Action::none, r.time, e.result, e.by, 0,
+                              e.call));
 }
 
 void CrmViews::on(const RecordedEvent& r, const TaskCreated& e) {
-  add_history(e.client, {HistoryEntry::Kind::task, r.time, e.call, e.text, e.assignee});
+  touch(r, e.client);
+  Task t;
+  t.id = e.task;
+  t.client = e.client;
+  t.kind = e.kind;
+  t.assignee = e.assignee;
+  t.department = e.department;
+  t.due = e.due;
+  t.created = r.time;
+  t.phone = e.phone;
+  t.text = e.text;
+  t.call = e.call;
+  tasks_.created(std::move(t));
+  add_history(e.client, entry(HistoryEntry::Kind::task, HistoryEntry::Action::created, r.time, e.text,
+                              e.assignee, e.task, e.call));
 }
 
-void CrmViews::on(const RecordedEvent&, const TaskCompleted&) {}
+void CrmViews::on(const RecordedEvent& r, const TaskCompleted& e) {
+  touch(r, e.client);
+  const Task* t = tasks_.find(e.task);
+  if (!t || t->done) return;
+  const ClientId client = t->client;
+  std::string text = t->text;
+  tasks_.completed(e.task, r.time, e.by);
+  add_history(client, entry(HistoryEntry::Kind::task, HistoryEntry::Action::done, r.time,
+                            std::move(text), e.by, e.task));
+}
 
 // ---- agents -----------------------------------------------------------------
 
@@ -279,6 +377,12 @@ void CrmViews::on(const RecordedEvent& r, const AgentStateChanged& e) {
   a.call = e.call;
 }
 
+void CrmViews::on(const RecordedEvent&, const AgentPauseChanged& e) {
+  AgentView& a = mutable_agent(e.agent);
+  a.paused = e.paused;
+  a.pause_reason = e.paused ? e.reason : std::string();
+}
+
 // ---- calls ------------------------------------------------------------------
 
 void CrmViews::on(const RecordedEvent& r, const CallReceived& e) {
@@ -296,13 +400,23 @@ void CrmViews::on(const RecordedEvent& r, const CallClassified& e) {
   auto it = calls_.find(e.call);
   if (it == calls_.end() || e.client == 0) return;
   it->second.client = e.client;
-  add_history(e.client, {HistoryEntry::Kind::call, it->second.received, e.call, {}, {}});
+  HistoryEntry h;
+  h.kind = HistoryEntry::Kind::call;
+  h.time = it->second.received;
+  h.call = e.call;
+  add_history(e.client, std::move(h));
 }
 
 void CrmViews::on(const RecordedEvent&, const RoutingDecided&) {}
 void CrmViews::on(const RecordedEvent&, const CallQueued&) {}
-void CrmViews::on(const RecordedEvent&, const AgentOffered&) {}
-void CrmViews::on(const RecordedEvent&, const OfferFailed&) {}
+
+void CrmViews::on(const RecordedEvent&, const AgentOffered& e) {
+  if (const CallRecord* c = call(e.call)) stats_.agent_offered(c->received, e.agent);
+}
+
+void CrmViews::on(const RecordedEvent&, const OfferFailed& e) {
+  if (const CallRecord* c = call(e.call)) stats_.offer_failed(c->received, e.agent, e.reason);
+}
 
 void CrmViews::on(const RecordedEvent& r, const CallAnswered& e) {
   auto it = calls_.find(e.call);
@@ -311,21 +425,31 @@ void CrmViews::on(const RecordedEvent& r, const CallAnswered& e) {
   it->second.agent = e.agent;
 }
 
+namespace {
+EndedCall ended_call(const CallRecord& c) {
+  return EndedCall{c.received, c.answered, c.ended, c.dialled, c.agent, *c.outcome};
+}
+}  // namespace
+
 void CrmViews::on(const RecordedEvent& r, const CallEnded& e) {
   auto it = calls_.find(e.call);
   if (it == calls_.end()) return;
+  const bool first_end = !it->second.outcome.has_value();
   it->second.ended = r.time;
   it->second.outcome = e.outcome;
   it->second.ended_by = e.ended_by;
   open_calls_.erase(e.call);
+  if (first_end) stats_.call_ended(ended_call(it->second));
 }
 
 void CrmViews::on(const RecordedEvent& r, const CallInterrupted& e) {
   auto it = calls_.find(e.call);
   if (it == calls_.end()) return;
+  const bool first_end = !it->second.outcome.has_value();
   it->second.ended = r.time;
   it->second.outcome = CallOutcome::interrupted;
   open_calls_.erase(e.call);
+  if (first_end) stats_.call_ended(ended_call(it->second));
 }
 
 }  // namespace callboard::domain

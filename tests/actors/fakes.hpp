@@ -83,35 +83,26 @@ class FakePanel final : public actors::PanelPort {
   std::vector<std::string> closed;
 };
 
-// Commits synchronously: sequence numbers assigned here, views updated,
-// callback run inline.
+// Commits synchronously into an in-memory log (the storage contract, with
+// expected versions checked), updates the views and runs the callback
+// inline, so the test coordinator stays deterministic.
 class InstantSink final : public actors::EventSink {
  public:
-  explicit InstantSink(storage::ViewHost& views) : views_(views) {}
+  explicit InstantSink(storage::ViewHost& views) : views_(views), log_(storage::make_memory_log()) {}
   void submit(std::vector<storage::NewEvent> events, storage::AppendCallback done) override {
-    storage::AppendResult result;
-    for (auto& e : events) {
-      domain::RecordedEvent r;
-      r.sequence = ++sequence_;
-      r.time = e.time;
-      r.stream = e.stream;
-      r.stream_version = e.expected_version == storage::kAnyVersion ? 0 : e.expected_version + 1;
-      r.event = std::move(e.event);
-      result.recorded.push_back(r);
-      log.push_back(std::move(r));
+    auto r = log_->append(events, false);
+    if (r.is_ok()) {
+      views_.apply(r->recorded);
+      log.insert(log.end(), r->recorded.begin(), r->recorded.end());
     }
-    if (!result.recorded.empty()) {
-      result.first_sequence = result.recorded.front().sequence;
-      result.last_sequence = result.recorded.back().sequence;
-    }
-    views_.apply(result.recorded);
-    if (done) done(Result<storage::AppendResult>(std::move(result)));
+    if (done) done(r);
   }
-  std::vector<domain::RecordedEvent> log;
+  storage::EventLog& event_log() { return *log_; }
+  std::vector<domain::RecordedEvent> log;  // everything committed, in order
 
  private:
   storage::ViewHost& views_;
-  std::uint64_t sequence_ = 0;
+  std::unique_ptr<storage::EventLog> log_;
 };
 
 }  // namespace callboard::test

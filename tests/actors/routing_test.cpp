@@ -1,148 +1,13 @@
-// Deterministic tests of the actor layer: the routing supervisor, agent and
-// call actors under CAF's test coordinator, with recording telephony and
-// panel ports and an event sink that commits at once.
+// Deterministic tests of the actor layer: routing, races, agent states.
 #define BOOST_TEST_MODULE actors
-#include <boost/test/unit_test.hpp>
-
-#include <caf/all.hpp>
-
-#include "actors/messages.hpp"
-#include "actors/routing_supervisor.hpp"
-#include "fakes.hpp"
+#include "fixture.hpp"
 
 using namespace callboard;
 using namespace callboard::actors;
-using callboard::test::FakePanel;
-using callboard::test::FakeTelephony;
-using callboard::test::InstantSink;
-using callboard::test::TelephonyCall;
-
-namespace {
-
-constexpr const char* kKnownCaller = "+375291111111";  // client 1, responsible a1
-constexpr const char* kUnknownCaller = "+375297777777";
-
-std::shared_ptr<domain::Config> test_config() {
-  auto c = std::make_shared<domain::Config>();
-  c->departments = {{"sales", "Sales"}};
-  for (int i = 1; i <= 3; ++i) {
-    domain::AgentConfig a;
-    a.login = "a" + std::to_string(i);
-    a.name = "Agent " + std::to_string(i);
-    a.department = "sales";
-    a.sip_user = "20" + std::to_string(i);
-    c->agents.push_back(a);
-  }
-  c->entry_points = {{"100", "Sales line", "sales"}};
-  return c;
-}
-
-struct Fixture {
-  Fixture() {
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    cfg.set("logger.verbosity", caf::atom("quiet"));
-    system = std::make_unique<caf::actor_system>(cfg);
-    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(system->scheduler());
-    // The CRM knows one client, managed by a1.
-    sink.submit({{domain::client_stream(1), clock.now(), 0, domain::ClientCreated{1, "Иван Петров", "ООО Ромашка", ""}},
-                 {domain::client_stream(1), clock.now(), 1, domain::PhoneLinked{1, kKnownCaller}},
-                 {domain::client_stream(1), clock.now(), 2, domain::ResponsibleAssigned{1, "a1"}}},
-                {});
-    std::map<domain::AgentId, AgentInit> agents;
-    for (const auto& a : config->agents) agents[a.login] = AgentInit{{a.login}, 0};
-    supervisor = system->spawn(routing_supervisor, services(), std::move(agents));
-    sched->run();
-  }
-  ~Fixture() {
-    // Calls still up end the way a shutdown ends them.
-    caf::anon_send(supervisor, abort_atom::value, std::string("test over"));
-    sched->run();
-    caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
-    sched->run();
-  }
-
-  Services services() {
-    Services s;
-    s.config = config;
-    s.events = &sink;
-    s.views = &views;
-    s.telephony = &telephony;
-    s.panel = &panel;
-    s.clock = &clock;
-    s.phones = &phones;
-    s.metrics = &metrics;
-    return s;
-  }
-
-  template <class... Ts>
-  void send(Ts&&... xs) {
-    caf::anon_send(supervisor, std::forward<Ts>(xs)...);
-    sched->run();
-  }
-  void register_agent(const std::string& agent) {
-    send(reg_atom::value, agent, "sip:" + agent + "@127.0.0.1:5070");
-  }
-  void incoming(const std::string& call, const std::string& caller, const std::string& dialled = "100") {
-    send(incoming_atom::value, call, caller, std::string(), dialled);
-  }
-  void leg(const std::string& call, domain::LegId leg, LegSignal s, int status = 0) {
-    send(leg_atom::value, call, leg, static_cast<int>(s), status);
-  }
-  void caller(const std::string& call, CallerSignal s) {
-    send(caller_atom::value, call, static_cast<int>(s));
-  }
-  // Fires the next timer (step timeouts are the only timers in these tests).
-  void fire_timer() {
-    BOOST_REQUIRE(sched->trigger_timeout());
-    sched->run();
-  }
-
-  domain::AgentState state_of(const std::string& agent) {
-    return views.read([&](const domain::CrmViews& v) { return v.agent(agent)->state; });
-  }
-  // Telephony operations of one kind since the last take(), as "call/leg/arg".
-  static std::vector<std::string> ops(const std::vector<TelephonyCall>& calls, const std::string& op) {
-    std::vector<std::string> out;
-    for (const auto& c : calls) {
-      if (c.op != op) continue;
-      out.push_back(c.call + "/" + std::to_string(c.leg) + (c.arg.empty() ? "" : "/" + c.arg) +
-                    (c.status ? "/" + std::to_string(c.status) : ""));
-    }
-    return out;
-  }
-  // The names of the events written to a stream, in order.
-  std::vector<std::string> stream_events(const std::string& stream) {
-    std::vector<std::string> out;
-    for (const auto& r : sink.log)
-      if (r.stream == stream) out.push_back(domain::name_of(r.event));
-    return out;
-  }
-  template <class E>
-  std::vector<E> events_of(const std::string& stream) {
-    std::vector<E> out;
-    for (const auto& r : sink.log)
-      if (r.stream == stream)
-        if (auto* e = std::get_if<E>(&r.event)) out.push_back(*e);
-    return out;
-  }
-
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> system;
-  caf::scheduler::test_coordinator* sched = nullptr;
-  std::shared_ptr<domain::Config> config = test_config();
-  domain::ManualClock clock;
-  storage::ViewHost views;
-  InstantSink sink{views};
-  FakeTelephony telephony;
-  FakePanel panel;
-  NullActorMetrics metrics;
-  domain::PhoneNumbers phones{"BY"};
-  caf::actor supervisor;
-};
-
-using Strings = std::vector<std::string>;
-
-}  // namespace
+using callboard::test::Fixture;
+using callboard::test::Strings;
+using callboard::test::kKnownCaller;
+using callboard::test::kUnknownCaller;
 
 BOOST_FIXTURE_TEST_SUITE(routing, Fixture)
 
@@ -204,7 +69,7 @@ BOOST_AUTO_TEST_CASE(responsible_not_registered_rings_the_department) {
   BOOST_TEST(ops(telephony.take(), "ring") == (Strings{"c1/1/202", "c1/2/203"}));
 }
 
-BOOST_AUTO_TEST_CASE(two_calls_are_never_offered_one_agent_at_once) {
+BOOST_AUTO_TEST_CASE(two_ring_all_calls_and_one_free_agent_are_never_both_offered_him) {
   register_agent("a2");  // the only free agent
   // Both calls arrive before either is routed.
   caf::anon_send(supervisor, incoming_atom::value, std::string("c1"), std::string(kUnknownCaller),
@@ -214,14 +79,15 @@ BOOST_AUTO_TEST_CASE(two_calls_are_never_offered_one_agent_at_once) {
   sched->run();
   auto t = telephony.take();
   BOOST_TEST(ops(t, "ring").size() == 1u);
-  BOOST_TEST(ops(t, "reject").size() == 1u);
   std::string rung = t[0].call;
-  std::string rejected = rung == "c1" ? "c2" : "c1";
-  BOOST_TEST(ops(t, "reject") == Strings{rejected + "/0/480"});
-  auto ended = events_of<domain::CallEnded>("call/" + rejected);
-  BOOST_REQUIRE_EQUAL(ended.size(), 1u);
-  BOOST_TEST((ended[0].outcome == domain::CallOutcome::no_agent));
+  std::string other = rung == "c1" ? "c2" : "c1";
+  // The other call waits in the queue with 182 until a2 is free.
+  BOOST_TEST(progress_of(t, other) == Strings{"182"});
+  BOOST_TEST(stream_events("call/" + other).back() == "CallQueued");
   BOOST_TEST(state_of("a2") == domain::AgentState::ringing);
+  caller(rung, CallerSignal::cancelled);  // the first caller gives up
+  t = telephony.take();
+  BOOST_TEST(ops(t, "ring") == Strings{other + "/1/202"});
 }
 
 BOOST_AUTO_TEST_CASE(ring_all_first_answer_wins_and_the_others_are_cancelled) {
@@ -280,15 +146,24 @@ BOOST_AUTO_TEST_CASE(responsible_who_does_not_answer_in_time_falls_back_to_the_d
   BOOST_TEST(state_of("a1") == domain::AgentState::available);
 }
 
-BOOST_AUTO_TEST_CASE(all_legs_failing_moves_on_and_ends_with_480) {
+BOOST_AUTO_TEST_CASE(all_legs_failing_moves_on_to_the_queue_then_480_at_its_max_wait) {
   register_agent("a2");
   incoming("c1", kUnknownCaller);
   telephony.take();
   leg("c1", 1, LegSignal::failed, 486);
   auto t = telephony.take();
+  BOOST_TEST(events_of<domain::OfferFailed>("call/c1").at(0).reason == "busy");
+  BOOST_TEST(progress_of(t, "c1") == Strings{"182"});
+  // The queue offers it to the free agent again; busy again, it goes back
+  // in line and is not offered to him a third time.
+  BOOST_TEST(ops(t, "ring") == Strings{"c1/2/202"});
+  leg("c1", 2, LegSignal::failed, 486);
+  BOOST_TEST(ops(telephony.take(), "ring").empty());
+  sched->trigger_timeouts();  // the queue's maximum wait passes
+  sched->run();
+  t = telephony.take();
   BOOST_TEST(ops(t, "reject") == Strings{"c1/0/480"});
-  auto failed = events_of<domain::OfferFailed>("call/c1");
-  BOOST_TEST(failed.at(0).reason == "busy");
+  BOOST_TEST((events_of<domain::CallEnded>("call/c1").at(0).outcome == domain::CallOutcome::no_agent));
 }
 
 BOOST_AUTO_TEST_CASE(nobody_registered_gets_480_and_unknown_number_404) {

@@ -1,13 +1,14 @@
 // The agent panel in real headless Chromium against web_harness (the real
 // WebServer on 127.0.0.1 with demo data).
 //   CALLBOARD_WEB_HARNESS=path/to/web_harness node --test panel.test.mjs
-// CALLBOARD_SCREENSHOT_DIR (default: docs/screenshots in the source tree)
-// receives agent-pop.png.
+// CALLBOARD_SCREENSHOT_DIR (default: a directory under the system's temp
+// directory) receives agent-pop.png. The README's screenshots come from the
+// end-to-end tests against the real server (tests/e2e/test_panel_*.py).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 
 import { startHarness } from './harness.mjs';
 import {
@@ -15,9 +16,8 @@ import {
   waitForPopClosed,
 } from './panel_helpers.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const HARNESS = process.env.CALLBOARD_WEB_HARNESS;
-const SCREENSHOTS = process.env.CALLBOARD_SCREENSHOT_DIR || resolve(here, '../../docs/screenshots');
+const SCREENSHOTS = process.env.CALLBOARD_SCREENSHOT_DIR || join(tmpdir(), 'callboard-screenshots');
 
 describe('agent panel', { timeout: 120000 }, () => {
   let harness;
@@ -90,9 +90,16 @@ describe('agent panel', { timeout: 120000 }, () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'agent-pop.png') });
 
+    // He answered: the pop gives way to his workspace for the call, with
+    // the client's card, until he is done with it.
     await harness.command(`close ivanov ${call} answered`);
     await waitForPopClosed(page);
     assert.equal(await byTestId(page, 'pop').isHidden(), true);
+    await page.locator(`[data-testid="work"][data-call="${call}"]`).waitFor({ state: 'visible' });
+    await page.locator('[data-testid="work"] [data-testid="client-name"]').waitFor();
+    assert.equal(await page.locator('[data-testid="work"] [data-testid="client-name"]').textContent(), 'Алексей Смирнов');
+    await byTestId(page, 'work-close').click();
+    assert.equal(await byTestId(page, 'work').isHidden(), true);
     assert.equal(await byTestId(page, 'pop-idle').isVisible(), true);
     await page.close();
   });

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 import urllib.error
+import unittest
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -72,7 +73,8 @@ MARIA = "+74951234567"      # demo client 2, responsible boris
 class Server:
     """The callboard server on the demo configuration, on free ports."""
 
-    def __init__(self, workdir, responsible_timeout=20, department_timeout=30, netns=None):
+    def __init__(self, workdir, responsible_timeout=20, department_timeout=30, netns=None,
+                 config_file=None):
         self.workdir = workdir
         self.data_dir = os.path.join(workdir, "data")
         self.sip_port = free_port(also_udp=True)
@@ -80,7 +82,8 @@ class Server:
         self.metrics_port = free_port()
         self.netns = netns
         self.config_path = os.path.join(workdir, "callboard.yaml")
-        with open(os.path.join(ROOT, "ops", "demo", "callboard.yaml"), encoding="utf-8") as f:
+        source = config_file or os.path.join(ROOT, "ops", "demo", "callboard.yaml")
+        with open(source, encoding="utf-8") as f:
             text = f.read()
         text = (text.replace("127.0.0.1:5060", f"127.0.0.1:{self.sip_port}")
                     .replace("127.0.0.1:8080", f"127.0.0.1:{self.http_port}")
@@ -140,9 +143,10 @@ class Server:
             return f.read()[-6000:]
 
     # ---- HTTP ----------------------------------------------------------------
-    def session(self, login):
+    def session(self, login, password=None):
         s = Session(self.base_url)
-        status, body = s.post("/api/login", {"login": login, "password": DEMO_AGENTS[login][0]})
+        status, body = s.post("/api/login", {"login": login,
+                                             "password": password or DEMO_AGENTS[login][0]})
         if status != 200:
             raise AssertionError(f"login {login}: {status} {body}")
         return s
@@ -246,6 +250,8 @@ class Sipp:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        if not self.out.closed:
+            self.out.close()
 
 
 def new_workdir(name):
@@ -258,3 +264,35 @@ def remove_workdir(path):
     if os.environ.get("CALLBOARD_KEEP"):
         return
     shutil.rmtree(path, ignore_errors=True)
+
+
+def register_phone(server, workdir, sip_user, sip_password, contact_port, expires=600,
+                   scenario="register-digest.xml", name=None):
+    """REGISTERs a phone's contact (127.0.0.1:contact_port) with digest auth
+    through SIPp; returns the finished Sipp (check .wait() / its messages)."""
+    reg = Sipp(workdir, name or f"register-{sip_user}-{contact_port}-{expires}", scenario,
+               server.sip_target, free_port(also_udp=True), "-au", sip_user, "-ap", sip_password,
+               "-key", "user", sip_user, "-key", "contact_port", contact_port,
+               "-key", "expires", str(expires), timeout=10)
+    reg.wait()
+    return reg
+
+
+class ServerTestCase(unittest.TestCase):
+    """One server for a test class: set NAME (and CONFIG for another config
+    file than the demo's) on the subclass."""
+    NAME = "e2e"
+    CONFIG = None
+    server = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.workdir = new_workdir(cls.NAME)
+        cls.server = Server(cls.workdir, config_file=cls.CONFIG)
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server:
+            cls.server.stop()
+        remove_workdir(cls.workdir)

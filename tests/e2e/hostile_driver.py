@@ -10,7 +10,8 @@ import socket
 import sys
 import time
 
-from harness import DEMO_AGENTS, IVAN, Server, Sipp, free_port, new_workdir, remove_workdir, wait_for
+from harness import (DEMO_AGENTS, IVAN, Server, Sipp, free_port, new_workdir, register_phone,
+                     remove_workdir, wait_for)
 
 
 SDP = ("v=0\r\no=x 1 1 IN IP4 203.0.113.9\r\ns=-\r\nc=IN IP4 203.0.113.9\r\nt=0 0\r\n"
@@ -209,11 +210,8 @@ def main():
               "vera's broadcast registration did not bind")
 
         phone_port = free_port(also_udp=True)
-        reg = Sipp(workdir, "register-anna", "register-digest.xml", server.sip_target,
-                   free_port(also_udp=True), "-au", "201", "-ap", DEMO_AGENTS["anna"][2],
-                   "-key", "user", "201", "-key", "contact_port", phone_port, "-key", "expires", "600",
-                   timeout=10)
-        check(reg.wait() == 0, "a phone still registers")
+        reg = register_phone(server, workdir, "201", DEMO_AGENTS["anna"][2], phone_port)
+        check(reg.proc.returncode == 0, "a phone still registers")
         anna = Sipp(workdir, "anna", "agent-answer.xml", server.sip_target, phone_port, "-d", "100")
         caller = Sipp(workdir, "caller", "caller.xml", server.sip_target, free_port(also_udp=True),
                       "-key", "caller", IVAN, "-key", "caller_name", "", "-key", "dialled", "100",

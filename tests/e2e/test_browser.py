@@ -9,7 +9,7 @@ import os
 import subprocess
 import unittest
 
-from harness import DEMO_AGENTS, IVAN, ROOT, Server, Sipp, free_port, new_workdir, remove_workdir, wait_for
+from harness import DEMO_AGENTS, IVAN, ROOT, Server, Sipp, free_port, new_workdir, register_phone, remove_workdir
 
 BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
 
@@ -33,11 +33,8 @@ class BrowserPopTest(unittest.TestCase):
 
     def test_known_clients_card_pops_within_a_second_of_the_invite(self):
         phone_port = free_port(also_udp=True)
-        reg = Sipp(self.workdir, "register-anna", "register-digest.xml", self.server.sip_target,
-                   free_port(also_udp=True), "-au", "201", "-ap", DEMO_AGENTS["anna"][2],
-                   "-key", "user", "201", "-key", "contact_port", phone_port, "-key", "expires", "600",
-                   timeout=10)
-        self.assertEqual(reg.wait(), 0, reg.report())
+        reg = register_phone(self.server, self.workdir, "201", DEMO_AGENTS["anna"][2], phone_port)
+        self.assertEqual(reg.proc.returncode, 0, reg.report())
 
         env = dict(os.environ, CALLBOARD_URL=self.server.base_url, CALLBOARD_LOGIN="anna",
                    CALLBOARD_PASSWORD=DEMO_AGENTS["anna"][0],

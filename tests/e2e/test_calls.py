@@ -10,42 +10,31 @@ import subprocess
 import unittest
 
 from prometheus import Prometheus
-from harness import (DEMO_AGENTS, IVAN, MARIA, Server, Sipp, free_port, new_workdir,
-                     remove_workdir, wait_for)
+from harness import (DEMO_AGENTS, IVAN, MARIA, ServerTestCase, Sipp, free_port, register_phone,
+                     wait_for)
 
 UNKNOWN = "+375297777777"
 
 
-class CallsTest(unittest.TestCase):
-    server = None
+class CallsTest(ServerTestCase):
+    NAME = "calls"
 
     @classmethod
     def setUpClass(cls):
-        cls.workdir = new_workdir("calls")
-        cls.server = Server(cls.workdir)
-        cls.server.start()
+        super().setUpClass()
         cls.phone_port = {login: free_port(also_udp=True) for login in ("anna", "boris", "vera")}
         cls.supervisor = cls.server.session("olga")
         cls.register("anna")
         cls.register("boris")
 
-    @classmethod
-    def tearDownClass(cls):
-        if cls.server:
-            cls.server.stop()
-        remove_workdir(cls.workdir)
-
     # ---- helpers ----------------------------------------------------------------
     @classmethod
     def register(cls, login, password=None, scenario="register-digest.xml"):
         _, sip_user, sip_password = DEMO_AGENTS[login]
-        reg = Sipp(cls.workdir, f"register-{login}", scenario, cls.server.sip_target,
-                   free_port(also_udp=True), "-au", sip_user, "-ap", password or sip_password,
-                   "-key", "user", sip_user, "-key", "contact_port", cls.phone_port[login],
-                   "-key", "expires", "600", timeout=10)
-        rc = reg.wait()
-        if rc != 0:
-            raise AssertionError(f"REGISTER {login} failed ({rc}):\n{reg.report()}")
+        reg = register_phone(cls.server, cls.workdir, sip_user, password or sip_password,
+                             cls.phone_port[login], scenario=scenario)
+        if reg.proc.returncode != 0:
+            raise AssertionError(f"REGISTER {login} failed:\n{reg.report()}")
         return reg
 
     def phone(self, login, scenario, *args):

@@ -160,7 +160,7 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(self.get("/api/nothing/here", cookie).status, 404)
         r = request(self.port, "DELETE", "/api/clients/1", cookie=cookie, csrf=csrf)
         self.assertEqual(r.status, 405)
-        self.assertEqual(r.header("Allow"), "GET")
+        self.assertEqual(r.header("Allow"), "GET, PATCH")  # PATCH: the CRM's client update
         self.assertEqual(r.json["error"], "method_not_allowed")
         self.assertEqual(self.get("/nope.html").status, 404)
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,8 +43,12 @@ struct ServerContext {
   actors::HttpMetrics* metrics = nullptr;
   ConnectionSet* connections = nullptr;
   // The frames a page gets when its socket opens: hello, then any pop that
-  // is still ringing for the agent.
-  std::function<std::vector<std::string>(const domain::AgentConfig& agent)> greeting;
+  // is still ringing for the agent, then, for a socket that gets the
+  // supervisor board, the board (or the deltas after `since`, when the page
+  // reconnects holding the board at that sequence).
+  std::function<std::vector<std::string>(const domain::AgentConfig& agent, bool board,
+                                          std::optional<std::uint64_t> since)>
+      greeting;
   std::size_t ws_queue_messages = 256;
   std::size_t ws_queue_bytes = 4 * 1024 * 1024;
   bool stopping = false;

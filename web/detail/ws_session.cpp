@@ -25,6 +25,7 @@ class WsSession final : public WsSink, public Closable, public std::enable_share
         ctx_(ctx),
         agent_(*auth.agent),
         session_id_(std::move(auth.session.id)),
+        since_(auth.since),
         queue_(ctx.ws_queue_messages, ctx.ws_queue_bytes) {}
 
   ~WsSession() override {
@@ -85,8 +86,11 @@ class WsSession final : public WsSink, public Closable, public std::enable_share
       close(false);
       return;
     }
-    ctx_.hub->add(agent_.login, session_id_, shared_from_this());
-    for (auto& frame : ctx_.greeting(agent_)) send(std::make_shared<const std::string>(std::move(frame)));
+    // Supervisors and admins watch the board on the same socket.
+    const bool board = agent_.role != domain::Role::agent;
+    ctx_.hub->add(agent_.login, session_id_, shared_from_this(), board);
+    for (auto& frame : ctx_.greeting(agent_, board, since_))
+      send(std::make_shared<const std::string>(std::move(frame)));
     read_next();
   }
 
@@ -148,6 +152,7 @@ class WsSession final : public WsSink, public Closable, public std::enable_share
   ServerContext& ctx_;
   domain::AgentConfig agent_;
   std::string session_id_;
+  std::optional<std::uint64_t> since_;
   OutboundQueue queue_;
   std::shared_ptr<const std::string> in_flight_;
   beast::flat_buffer in_;
