@@ -18,7 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxImportRows = 5000;
+constexpr std::size_t kMaxImportRows = 100000;
 constexpr const char* kColumns[] = {"id",          "name",       "company",    "email",
                                     "phones",      "responsible", "tags",      "deal_title",
                                     "deal_stage",  "deal_amount", "deal_currency", "created"};

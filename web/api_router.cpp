@@ -80,6 +80,11 @@ std::string host_with_port(const std::string& host, const std::string& origin) {
 
 ApiRouter::ApiRouter(RouterDeps deps) : deps_(std::move(deps)) {}
 
+std::size_t ApiRouter::body_limit_for(std::string_view method, std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
+  return method == "POST" && path == "/api/clients/import" ? kMaxImportBytes : kMaxBodyBytes;
+}
+
 const std::vector<ApiRouter::Route>& ApiRouter::routes() {
   static const std::vector<Route> kRoutes{
       {"GET", "/healthz", Access::open, &ApiRouter::get_health},

@@ -14,6 +14,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -93,6 +94,10 @@ class ApiRouter {
 
   // Request bodies larger than this are refused with 413 by the transport.
   static constexpr std::size_t kMaxBodyBytes = 64 * 1024;
+  // POST /api/clients/import takes a whole CSV file.
+  static constexpr std::size_t kMaxImportBytes = 16 * 1024 * 1024;
+  // The body limit of a request, from its method and target.
+  static std::size_t body_limit_for(std::string_view method, std::string_view target);
 
  private:
   enum class Access { open, session, supervisor, admin };

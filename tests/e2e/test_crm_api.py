@@ -383,6 +383,20 @@ class CrmApiTest(unittest.TestCase):
         self.assertIn("+375296000001; +375296000002", exported)
         self._import_into_a_fresh_server(exported)
 
+    def test_a_large_csv_file_imports_in_one_request(self):
+        # 5,000 clients, about 250 KiB: more than the 64 KiB of other routes.
+        rows = ["name,company,phones,tags"]
+        rows += [f"Клиент большой базы {i},ООО «Партия {i // 100}»,+37533{7000000 + i},опт" for i in range(5000)]
+        text = ("\r\n".join(rows) + "\r\n").encode()
+        self.assertGreater(len(text), 200 * 1024)
+        body = self.ok(200, self.olga.request("POST", "/api/clients/import", text, {"Content-Type": "text/csv"}))
+        self.assertEqual((body["imported"], body["failed"]), (5000, 0))
+        found = self.ok(200, self.olga.get("/api/clients?phone=" + q("+375337004999")))["clients"]
+        self.assertEqual(found[0]["name"], "Клиент большой базы 4999")
+        # Other routes keep the small limit.
+        big_json = b'{"name": "' + b"x" * (70 * 1024) + b'"}'
+        self.bad(self.olga.request("POST", "/api/clients", big_json), 413, "too_large")
+
     def _import_into_a_fresh_server(self, exported):
         """The export imports as it is into an empty CRM: same clients."""
         workdir = new_workdir("crm-roundtrip")

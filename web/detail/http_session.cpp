@@ -73,10 +73,31 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   void read_next() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(ApiRouter::kMaxBodyBytes);
+    // The largest limit any route has; the header says which one applies
+    // (Beast checks Content-Length against it while reading the header).
+    parser_->body_limit(ApiRouter::kMaxImportBytes);
     stream_.expires_after(kReadTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec) ec = self->limit_body();
+      if (ec) {
+        self->on_read(ec);
+        return;
+      }
+      http::async_read(self->stream_, self->buffer_, *self->parser_,
+                       [self](beast::error_code ec2, std::size_t) { self->on_read(ec2); });
+    });
+  }
+
+  // A CSV import may carry a whole client base; every other request is small.
+  beast::error_code limit_body() {
+    const auto& head = parser_->get();
+    body_limit_ = ApiRouter::body_limit_for(
+        std::string_view(head.method_string().data(), head.method_string().size()),
+        std::string_view(head.target().data(), head.target().size()));
+    if (auto length = parser_->content_length(); length && *length > body_limit_)
+      return http::error::body_limit;
+    parser_->body_limit(body_limit_);  // chunked bodies are counted as they come
+    return {};
   }
 
   void on_read(beast::error_code ec) {
@@ -91,7 +112,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
     if (ec == http::error::body_limit) {
       reply_and_close(method, error_response(413, "too_large",
                                              "the request body is larger than " +
-                                                 std::to_string(ApiRouter::kMaxBodyBytes) + " bytes"));
+                                                 std::to_string(body_limit_) + " bytes"));
       return;
     }
     if (ec == http::error::header_limit) {
@@ -196,6 +217,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   ServerContext& ctx_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::size_t body_limit_ = ApiRouter::kMaxBodyBytes;  // of the request being read
   unsigned version_ = 11;
   bool keep_alive_ = true;
   bool head_ = false;
