@@ -133,6 +133,22 @@ Result<domain::ClientId> CallCenter::create_client(const domain::NewClient& c) {
   return r->client;
 }
 
+OriginateReply CallCenter::originate(const OriginateRequest& r) {
+  OriginateReply out{domain::OriginateCode::unavailable, {}, "shutting down"};
+  if (impl_->stopped) return out;
+  caf::scoped_actor self{impl_->system};
+  // The agent's actor answers at once; the bound only guards a stuck system.
+  self->request(impl_->supervisor, std::chrono::seconds(10), originate_atom::value, r.agent, r.client, r.number)
+      .receive(
+          [&](int code, std::string& call, std::string& message) {
+            out.code = static_cast<domain::OriginateCode>(code);
+            out.call = std::move(call);
+            out.message = std::move(message);
+          },
+          [&](caf::error& err) { out.message = "no answer from the call center: " + caf::to_string(err); });
+  return out;
+}
+
 std::size_t CallCenter::live_clients() {
   if (impl_->stopped) return 0;
   caf::scoped_actor self{impl_->system};

@@ -1,12 +1,14 @@
 #pragma once
 // The actor layer as the rest of the server sees it: owns the CAF actor
 // system, the routing supervisor, the agent actors and the client registry,
-// turns the telephony adapter's signals into messages, and runs CRM
-// commands (CrmPort). No CAF in this header.
+// turns the telephony adapter's signals into messages, runs CRM commands
+// (CrmPort) and places click-to-call calls (OriginatePort). No CAF in this
+// header.
 //
 // Thread-safety: signals() may be called from any thread (the Sofia thread
-// in practice); execute()/execute_all()/create_client() from any thread
-// that may block (see crm_port.hpp). shutdown() from the owning thread, once.
+// in practice); execute()/execute_all()/create_client()/originate() from any
+// thread that may block (see crm_port.hpp). shutdown() from the owning
+// thread, once.
 
 #include <chrono>
 #include <map>
@@ -14,6 +16,7 @@
 
 #include "actors/agent_actor_init.hpp"
 #include "actors/crm_port.hpp"
+#include "actors/originate_port.hpp"
 #include "actors/ports.hpp"
 #include "actors/services.hpp"
 #include "domain/client.hpp"
@@ -29,7 +32,7 @@ struct CallCenterOptions {
 };
 
 // services.log must be set (client actors read their streams from it).
-class CallCenter final : public CrmPort {
+class CallCenter final : public CrmPort, public OriginatePort {
  public:
   // agents: every configured agent's state after start-up recovery.
   CallCenter(Services services, std::map<domain::AgentId, AgentInit> agents,
@@ -59,6 +62,10 @@ class CallCenter final : public CrmPort {
   // Creates a client (execute(CreateClient)) and returns its id. Errors:
   // as execute().
   Result<domain::ClientId> create_client(const domain::NewClient& client);
+
+  // Click-to-call (originate_port.hpp): claims the agent and rings his
+  // phone, then the client. Blocks until his actor accepted or refused.
+  OriginateReply originate(const OriginateRequest& request) override;
 
   // Client actors alive now (passivation makes this small). Blocks.
   std::size_t live_clients();

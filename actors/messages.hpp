@@ -28,6 +28,9 @@ using requeue_atom = caf::atom_constant<caf::atom("requeue")>;     // department
 using leave_atom = caf::atom_constant<caf::atom("leave")>;         // department, call
 using owner_atom = caf::atom_constant<caf::atom("owner")>;         // department -> AgentId
 using reload_atom = caf::atom_constant<caf::atom("reload")>;       // shared_ptr<const Config>
+// click-to-call: agent, client, number -> (int OriginateCode, call, message);
+// then, from the supervisor to the outbound call actor, with no arguments
+using originate_atom = caf::atom_constant<caf::atom("originate")>;
 // to call actors, from the routing supervisor
 using qoffer_atom = caf::atom_constant<caf::atom("qoffer")>;       // agent: the queue picked him
 // to agent actors, from call actors

@@ -51,6 +51,23 @@ class TelephonyPort {
   virtual void reject(const CallId& call, int status, const std::string& reason) = 0;
   // BYE to the caller after he was answered.
   virtual void hang_up_caller(const CallId& call) = 0;
+
+  // ---- click-to-call: third-party call control, RFC 3725 flow I
+  // (sip/README.md). The call has no caller leg; `call` is the actors' id.
+  // INVITE every registered contact of the agent's SIP user without SDP, so
+  // that his phone offers in its 200; From shows the client. That 200 stays
+  // un-ACKed until connect() or release(). Progress: CallSignals::leg_* for
+  // `leg`, as for ring(); no registered contact: leg_failed(480).
+  virtual void originate(const CallId& call, LegId leg, const std::string& sip_user,
+                         const std::string& client_number, const std::string& client_name) = 0;
+  // INVITE `uri` (the outbound route) with the SDP offer of the answered
+  // leg `agent_leg`, From `caller_id`. Progress: CallSignals::leg_* for `leg`.
+  virtual void dial(const CallId& call, LegId leg, LegId agent_leg, const std::string& uri,
+                    const std::string& caller_id) = 0;
+  // The client answered on `client_leg`: ACK the agent's 200 with the
+  // client's SDP answer. release() ends either leg (a pending agent 200 is
+  // ACKed with every stream refused, then BYEd).
+  virtual void connect(const CallId& call, LegId agent_leg, LegId client_leg) = 0;
 };
 
 // What the telephony adapter reports. Implemented by actors/.

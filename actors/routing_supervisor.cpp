@@ -4,8 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 
 #include "actors/messages.hpp"
+#include "actors/outbound_actor.hpp"
 #include "domain/classify.hpp"
 
 namespace callboard::actors {
@@ -206,6 +209,43 @@ bool on_enqueue(Self self, const std::string& department, const domain::CallId& 
   return true;
 }
 
+// Click-to-call: a call actor of its own, in the same table as inbound
+// calls (leg signals, abort and the drain reach it alike), asked to claim
+// the agent and ring him; the request's answer comes from it.
+caf::result<int, std::string, std::string> on_originate(Self self, const std::string& agent,
+                                                       domain::ClientId client, const std::string& number) {
+  auto& st = self->state;
+  const domain::Config& config = *st.services.config;
+  auto unavailable = [](std::string why) {
+    return caf::result<int, std::string, std::string>(static_cast<int>(domain::OriginateCode::unavailable),
+                                                      std::string(), std::move(why));
+  };
+  if (!config.outbound.enabled()) return unavailable("no outbound route is configured");
+  auto handle = st.agents->find(agent);
+  if (handle == st.agents->end() || !st.board.count(agent)) return unavailable("no agent '" + agent + "'");
+  domain::CallId id;
+  do {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx",
+                  static_cast<unsigned long long>(st.services.random->below(UINT64_MAX)));
+    id = text;
+  } while (st.calls.count(id));
+  OutboundInit init;
+  init.call = domain::outbound_call(config.outbound, id, agent, client, number);
+  init.agent = handle->second.actor;
+  init.sip_user = handle->second.sip_user;
+  init.client_name = st.services.views->read([&](const domain::CrmViews& v) {
+    const domain::Client* c = v.client(client);
+    return c ? c->name : std::string();
+  });
+  auto actor = self->spawn<caf::monitored>(outbound_actor, st.services, std::move(init));
+  st.call_ids[actor.address()] = id;
+  st.calls.emplace(id, actor);
+  auto rp = self->make_response_promise();
+  rp.delegate(actor, originate_atom::value);
+  return rp;
+}
+
 void check_drained(Self self) {
   if (!self->state.calls.empty()) return;
   for (auto& p : self->state.drained) p.deliver(std::size_t{0});
@@ -283,6 +323,9 @@ caf::behavior routing_supervisor(Self self, Services services,
         sync_agents(self, {});
         dispatch(self);
         spdlog::info("routing: configuration reloaded from {}", config->source);
+      },
+      [=](originate_atom, const std::string& agent, domain::ClientId client, const std::string& number) {
+        return on_originate(self, agent, client, number);
       },
       [=](get_atom, const std::string&) { dispatch(self); },
       [=](abort_atom a, const std::string& reason) -> caf::result<std::size_t> {

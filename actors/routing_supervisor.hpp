@@ -16,6 +16,8 @@
 //       -> vector<AgentId>                                   from call actors
 //   (enqueue_atom, department, call) -> bool; (requeue_atom, department, call,
 //       tried); (leave_atom, department, call); (owner_atom, department) -> AgentId
+//   (originate_atom, agent, client, number) -> (int OriginateCode, call, message)
+//       click-to-call: spawns an outbound call actor (outbound_actor.hpp)
 //   (reload_atom, shared_ptr<const Config>): new calls follow the new rules
 //   (abort_atom, reason) -> size_t: ends every call, replies when all are down
 //   (get_atom) -> size_t: calls in progress

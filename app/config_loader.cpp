@@ -135,7 +135,7 @@ domain::Config read(const Reader& r, const YAML::Node& root, const std::string& 
   c.source = source;
   if (!root.IsMap()) r.fail(root, "", "the configuration must be a YAML mapping");
   r.only_keys(root, "", {"listen", "sip", "routing", "data_dir", "default_region", "deal_stages",
-                         "departments", "agents", "entry_points", "demo_clients"});
+                         "departments", "agents", "entry_points", "demo_clients", "outbound"});
   read_listen(r, root["listen"], c);
   read_sip(r, root["sip"], c);
   read_routing(r, root["routing"], c);
@@ -182,6 +182,7 @@ domain::Config read(const Reader& r, const YAML::Node& root, const std::string& 
     c.entry_points.push_back(std::move(e));
   }
   read_demo_clients(r, root["demo_clients"], c);
+  read_outbound(r, root["outbound"], c);
   check_routing_references(r, root, c);
   return c;
 }

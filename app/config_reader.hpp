@@ -93,6 +93,8 @@ void read_department_routing(const Reader& r, const YAML::Node& n, const std::st
                              domain::DepartmentConfig& d);
 void read_entry_point_routing(const Reader& r, const YAML::Node& n, const std::string& path,
                               const domain::Config& c, domain::EntryPointConfig& e);
+// The click-to-call route (outbound:), validated (app/config_routing.cpp).
+void read_outbound(const Reader& r, const YAML::Node& n, domain::Config& c);
 // Checks what needs the whole file: targets naming departments, agents and
 // entry points that exist.
 void check_routing_references(const Reader& r, const YAML::Node& root, const domain::Config& c);

@@ -5,6 +5,7 @@
 
 #include "app/config_reader.hpp"
 #include "domain/schedule.hpp"
+#include "domain/outbound_flow.hpp"
 
 namespace callboard::app {
 
@@ -180,6 +181,30 @@ void read_entry_point_routing(const Reader& r, const YAML::Node& n, const std::s
     e.fallback.push_back(read_target(r, t, at(path + ".fallback", i++)));
   if (n["hours"]) read_hours(r, n["hours"], path + ".hours", e.hours);
   (void)c;
+}
+
+void read_outbound(const Reader& r, const YAML::Node& n, domain::Config& c) {
+  if (!n.IsDefined() || n.IsNull()) return;
+  static const std::regex uri(R"(sips?:[^\s@<>"{}]+@[^\s@<>"{}]+)");
+  static const std::regex caller_id(R"(\+?[0-9]{1,20})");
+  r.only_keys(n, "outbound", {"route", "caller_id", "ring_timeout_s", "answer_timeout_s"});
+  domain::OutboundConfig& o = c.outbound;
+  o.route = r.str(n["route"], "outbound.route");
+  if (o.route.find("{number}") == std::string::npos)
+    r.fail(n["route"], "outbound.route", "must contain {number}, where the client's number goes (got '" + o.route + "')");
+  if (!std::regex_match(domain::outbound_uri(o.route, "+375291234567"), uri))
+    r.fail(n["route"], "outbound.route",
+           "expected a SIP URI such as sip:{number}@gateway.example:5060, got '" + o.route + "'");
+  o.caller_id = r.str(n["caller_id"], "outbound.caller_id");
+  if (!std::regex_match(o.caller_id, caller_id))
+    r.fail(n["caller_id"], "outbound.caller_id",
+           "expected a phone number such as +375172000100, got '" + o.caller_id + "'");
+  o.ring_timeout_s = r.uint(n["ring_timeout_s"], "outbound.ring_timeout_s", o.ring_timeout_s, 1, 600);
+  o.answer_timeout_s = r.uint(n["answer_timeout_s"], "outbound.answer_timeout_s", o.answer_timeout_s, 1, 86400);
+  if (o.answer_timeout_s > 30)
+    r.fail(n["answer_timeout_s"], "outbound.answer_timeout_s",
+           "must be between 1 and 30: the agent's phone waits for our ACK (which carries the client's answer) "
+           "for at most 32 s (RFC 3261 64*T1) and then hangs up");
 }
 
 void check_routing_references(const Reader& r, const YAML::Node& root, const domain::Config& c) {

@@ -61,6 +61,7 @@ struct Server::Parts {
   std::unique_ptr<storage::Snapshotter> snapshots;
   actors::DeferredCrm crm;  // attached to `calls` once start-up succeeded
   AgentControlBridge agent_control;  // likewise
+  actors::DeferredOriginate originate;  // likewise (click-to-call)
   std::unique_ptr<actors::GroupCommitSink> sink;
   std::unique_ptr<sip::SipServer> sip;
   std::unique_ptr<web::WebServer> web;
@@ -71,6 +72,7 @@ struct Server::Parts {
   // the web's CRM workers must be gone before the actors they call.
   ~Parts() {
     crm.attach(nullptr);
+    originate.attach(nullptr);
     if (web) web->stop();
   }
   std::mutex reload_mutex;
@@ -221,6 +223,7 @@ Result<std::unique_ptr<Server>> Server::start(domain::Config config, ServerOptio
   wd.log = p->log.get();
   wd.crm = &p->crm;
   wd.agents = &p->agent_control;
+  wd.originate = &p->originate;
   wd.metrics = &p->metrics;
   wd.clock = &p->clock;
   wd.options.fast_password_hashing = options.fast_password_hashing;
@@ -253,6 +256,7 @@ Result<std::unique_ptr<Server>> Server::start(domain::Config config, ServerOptio
     return Status::invalid_argument("demo clients: " + s.message());
   if (Status s = p->sip->start(p->calls->signals()); !s) return s;
   p->agent_control.attach(p->calls.get());
+  p->originate.attach(p->calls.get());
   return std::unique_ptr<Server>(new Server(std::move(p)));
 }
 
@@ -278,6 +282,7 @@ void Server::stop() {
   if (p.group) p.group->stop();  // drains: every event submitted is written
   p.crm.attach(nullptr);         // the web's workers are stopped: nobody calls it now
   p.agent_control.attach(nullptr);
+  p.originate.attach(nullptr);
   if (p.snapshots) {
     // The last state, so the next start replays nothing.
     p.snapshots->stop();

@@ -156,6 +156,21 @@ struct RoutingConfig {
   std::uint32_t max_missed_offers = 3;       // unanswered offers in a row that pause an agent (0: never)
 };
 
+// Click-to-call (docs/configuration.md, "outbound"): the agent's phone is
+// rung first, then the client over this route (RFC 3725 flow I,
+// domain/outbound_flow.hpp).
+struct OutboundConfig {
+  // A SIP URI with "{number}" where the client's E.164 number goes:
+  // "sip:{number}@gateway.example:5060". Empty: no click-to-call.
+  std::string route;
+  std::string caller_id;                // From user part the client's phone shows
+  std::uint32_t ring_timeout_s = 30;    // the agent's own phone rings this long
+  // The client's phone rings this long; at most 30 s: the agent's phone
+  // retransmits its un-ACKed 200 for 64*T1 = 32 s only, then hangs up.
+  std::uint32_t answer_timeout_s = 25;
+  bool enabled() const { return !route.empty(); }
+};
+
 struct Config {
   std::string source;  // the file it was read from (for messages)
   ListenConfig listen;
@@ -168,6 +183,7 @@ struct Config {
   std::vector<AgentConfig> agents;
   std::vector<EntryPointConfig> entry_points;
   std::vector<DemoClientConfig> demo_clients;
+  OutboundConfig outbound;
 
   const AgentConfig* find_agent(const AgentId& login) const;
   const AgentConfig* find_agent_by_sip_user(const std::string& sip_user) const;

@@ -58,6 +58,7 @@ enum class EventType : std::uint16_t {
   agent_offered = 64,
   offer_failed = 65,
   call_answered = 66,
+  call_placed = 67,
   call_ended = 68,
   call_interrupted = 69,
 };
@@ -395,6 +396,21 @@ struct CallEnded {
   auto tie() const { return std::tie(call, outcome, ended_by, sip_status); }
 };
 
+// Click-to-call: the agent's own phone is being rung for a call to the
+// client (domain/outbound_flow.hpp). First event of an outbound call's
+// stream; CallAnswered follows when the client answers, then CallEnded.
+struct CallPlaced {
+  CALLBOARD_EVENT(CallPlaced, call_placed, 1)
+  static constexpr const char* kFields = "call,agent,client,number,caller_id";
+  CallId call;
+  AgentId agent;          // who placed it (his phone is rung first)
+  ClientId client = 0;    // the client called
+  std::string number;     // the client's number dialled, E.164
+  std::string caller_id;  // the number the client's phone shows (outbound.caller_id)
+  auto tie() { return std::tie(call, agent, client, number, caller_id); }
+  auto tie() const { return std::tie(call, agent, client, number, caller_id); }
+};
+
 // Written at start-up for a call that has no CallEnded (the server stopped).
 struct CallInterrupted {
   CALLBOARD_EVENT(CallInterrupted, call_interrupted, 1)
@@ -423,7 +439,7 @@ using Event = std::variant<ClientCreated, ClientUpdated, PhoneLinked, PhoneUnlin
                            TaskCreated, TaskCompleted, AgentCreated, AgentRegistered,
                            AgentUnregistered, AgentStateChanged, AgentPauseChanged, CallReceived, CallClassified,
                            RoutingDecided, CallQueued, AgentOffered, OfferFailed, CallAnswered,
-                           CallEnded, CallInterrupted, CallResultRecorded>;
+                           CallEnded, CallInterrupted, CallResultRecorded, CallPlaced>;
 
 EventType type_of(const Event& e);
 const char* name_of(const Event& e);

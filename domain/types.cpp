@@ -25,6 +25,7 @@ const char* to_string(CallOutcome o) {
     case CallOutcome::failed: return "failed";
     case CallOutcome::interrupted: return "interrupted";
     case CallOutcome::closed: return "closed";
+    case CallOutcome::not_answered: return "not_answered";
   }
   return "unknown";
 }
@@ -34,6 +35,14 @@ const char* to_string(EndedBy e) {
     case EndedBy::caller: return "caller";
     case EndedBy::agent: return "agent";
     case EndedBy::system: return "system";
+  }
+  return "unknown";
+}
+
+const char* to_string(CallDirection d) {
+  switch (d) {
+    case CallDirection::inbound: return "inbound";
+    case CallDirection::outbound: return "outbound";
   }
   return "unknown";
 }
@@ -71,7 +80,8 @@ bool parse(std::string_view text, AgentState& out) {
 bool parse(std::string_view text, CallOutcome& out) {
   return parse_enum<CallOutcome, CallOutcome::answered, CallOutcome::abandoned,
                     CallOutcome::no_agent, CallOutcome::not_found, CallOutcome::failed,
-                    CallOutcome::interrupted, CallOutcome::closed>(text, out);
+                    CallOutcome::interrupted, CallOutcome::closed,
+                    CallOutcome::not_answered>(text, out);
 }
 
 std::string client_stream(ClientId id) { return "client/" + std::to_string(id); }

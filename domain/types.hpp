@@ -39,6 +39,16 @@ enum class CallOutcome : std::uint8_t {
   failed = 5,       // signalling failure
   interrupted = 6,  // the server stopped while the call was up
   closed = 7,       // it came outside the entry point's opening hours
+  // Outbound (click-to-call): the client did not take the call: busy,
+  // refused, unreachable or no answer in time (CallEnded.sip_status says
+  // which, 408 for our timeout).
+  not_answered = 8,
+};
+
+// Who started the call: a client calling in, or an agent's click-to-call.
+enum class CallDirection : std::uint8_t {
+  inbound = 0,
+  outbound = 1,
 };
 
 enum class EndedBy : std::uint8_t {
@@ -55,6 +65,7 @@ enum class TaskKind : std::uint8_t {
 const char* to_string(AgentState s);
 const char* to_string(CallOutcome o);
 const char* to_string(EndedBy e);
+const char* to_string(CallDirection d);
 const char* to_string(TaskKind k);
 std::ostream& operator<<(std::ostream& os, AgentState s);
 std::ostream& operator<<(std::ostream& os, CallOutcome o);

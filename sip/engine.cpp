@@ -135,6 +135,7 @@ void Engine::begin_shutdown() {
     end_inbound_for_shutdown(call);
     for (auto& [leg_id, leg] : call.legs) release_leg(leg);
   }
+  end_originated_for_shutdown();
   if (tick_) su_timer_reset(tick_);
   nua_shutdown(nua_);
 }
@@ -145,11 +146,12 @@ void Engine::close() {
   // nua_destroy() freed every handle; only our contexts are left.
   handles_.clear();
   calls_.clear();
+  originated_.clear();
 }
 
 SipServerSnapshot Engine::snapshot() const {
   SipServerSnapshot s;
-  s.calls = calls_.size();
+  s.calls = calls_.size() + originated_.size();
   s.nua_handles = handles_.size();
   s.bindings = registrar_.binding_count();
   s.registered_users = registrar_.user_count();
@@ -168,6 +170,8 @@ void Engine::on_event(int event, int status, const char* phrase, nua_handle_s* n
     case nua_i_invite:
       if (!ctx) {
         on_incoming_invite(nh, sip);
+      } else if (ctx->kind == HandleCtx::Kind::originated) {
+        on_originated_reinvite(nh, *ctx, sip);
       } else {
         on_reinvite(nh, *ctx, sip);
       }
@@ -184,6 +188,8 @@ void Engine::on_event(int event, int status, const char* phrase, nua_handle_s* n
   }
   if (ctx->kind == HandleCtx::Kind::inbound) {
     on_inbound_event(event, status, *ctx, sip, callstate);
+  } else if (ctx->kind == HandleCtx::Kind::originated) {
+    on_originated_event(event, status, *ctx, sip, callstate);
   } else {
     on_outbound_event(event, status, *ctx, sip, callstate);
   }

@@ -10,6 +10,8 @@
 //   engine_register.cpp REGISTER: digest check, registrar, binding expiry
 //   engine_inbound.cpp  the caller's leg: INVITE, CANCEL, BYE, answers to it
 //   engine_outbound.cpp the agents' legs: forking, 1xx/2xx/failures, release
+//   engine_originate.cpp click-to-call (RFC 3725 flow I): the agent's leg
+//                       without SDP, the client's leg, connect
 //
 // Call model (one Call per inbound INVITE):
 //
@@ -44,7 +46,7 @@ namespace callboard::sip {
 
 // The context bound to every nua handle the engine owns (its "hmagic").
 struct HandleCtx {
-  enum class Kind { inbound, outbound };
+  enum class Kind { inbound, outbound, originated };
   Kind kind = Kind::inbound;
   domain::CallId call;
   domain::LegId leg = 0;
@@ -90,6 +92,17 @@ struct Call {
   std::map<domain::LegId, Leg> legs;
 };
 
+// A click-to-call (engine_originate.cpp): no caller leg; the agent's leg
+// (forked to his contacts, INVITEd without SDP, its winning 200 left
+// un-ACKed until connect()) and the client's leg (one INVITE to the route).
+struct OriginatedCall {
+  domain::CallId id;
+  std::map<domain::LegId, Leg> legs;  // Leg::answer: the agent's offer / the client's answer
+  domain::LegId agent_leg = 0;
+  bool agent_acked = false;           // the agent's winning 200 got its ACK
+  Body answer_sent;                   // the SDP answer the agent got in that ACK
+};
+
 class Engine {
  public:
   Engine(const SipServerConfig& config, actors::SipMetrics& metrics, actors::CallSignals& signals);
@@ -118,6 +131,11 @@ class Engine {
   void progress(const domain::CallId& call, int status, const std::string& reason);
   void reject(const domain::CallId& call, int status, const std::string& reason);
   void hang_up_caller(const domain::CallId& call);
+  void originate(const domain::CallId& call, domain::LegId leg, const std::string& sip_user,
+                 const std::string& client_number, const std::string& client_name);
+  void dial(const domain::CallId& call, domain::LegId leg, domain::LegId agent_leg,
+            const std::string& uri, const std::string& caller_id);
+  void connect(const domain::CallId& call, domain::LegId agent_leg, domain::LegId client_leg);
 
   SipServerSnapshot snapshot() const;
 
@@ -164,6 +182,19 @@ class Engine {
   void release_leg(Leg& leg);
   void fail_leg_if_done(Call& call, Leg& leg);
 
+  // engine_originate.cpp
+  bool release_originated(const domain::CallId& id, domain::LegId leg);  // false: not one
+  void on_originated_event(int event, int status, HandleCtx& ctx, const sip_s* sip, int callstate);
+  void on_originated_reinvite(nua_handle_s* nh, HandleCtx& ctx, const sip_s* sip);
+  void on_originated_response(OriginatedCall& call, Leg& leg, std::size_t index, int status,
+                              const sip_s* sip);
+  void on_originated_terminated(OriginatedCall& call, Leg& leg, Branch& branch);
+  void end_originated_branch(OriginatedCall& call, Leg& leg, Branch& branch);
+  void refuse_and_bye(Branch& branch, const Body& offer);
+  void fail_originated_leg_if_done(OriginatedCall& call, Leg& leg);
+  void forget_originated_if_done(const domain::CallId& id);
+  void end_originated_for_shutdown();
+
   Call* find_call(const domain::CallId& id);
   Leg* find_leg(Call& call, domain::LegId leg);
   domain::CallId new_call_id() const;
@@ -185,6 +216,7 @@ class Engine {
   Registrar registrar_;
   std::unordered_map<nua_handle_s*, std::unique_ptr<HandleCtx>> handles_;
   std::unordered_map<domain::CallId, Call> calls_;
+  std::unordered_map<domain::CallId, OriginatedCall> originated_;
 };
 
 }  // namespace callboard::sip

@@ -65,6 +65,7 @@ void Engine::ring(const domain::CallId& id, domain::LegId leg_id, const std::str
 }
 
 void Engine::release(const domain::CallId& id, domain::LegId leg_id) {
+  if (release_originated(id, leg_id)) return;
   Call* call = find_call(id);
   if (!call) return;
   Leg* leg = find_leg(*call, leg_id);

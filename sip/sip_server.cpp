@@ -245,4 +245,18 @@ void SipServer::hang_up_caller(const domain::CallId& call) {
   impl_->post([=](Engine& e) { e.hang_up_caller(call); });
 }
 
+void SipServer::originate(const domain::CallId& call, domain::LegId leg, const std::string& sip_user,
+                          const std::string& client_number, const std::string& client_name) {
+  impl_->post([=](Engine& e) { e.originate(call, leg, sip_user, client_number, client_name); });
+}
+
+void SipServer::dial(const domain::CallId& call, domain::LegId leg, domain::LegId agent_leg,
+                     const std::string& uri, const std::string& caller_id) {
+  impl_->post([=](Engine& e) { e.dial(call, leg, agent_leg, uri, caller_id); });
+}
+
+void SipServer::connect(const domain::CallId& call, domain::LegId agent_leg, domain::LegId client_leg) {
+  impl_->post([=](Engine& e) { e.connect(call, agent_leg, client_leg); });
+}
+
 }  // namespace callboard::sip

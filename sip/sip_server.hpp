@@ -100,6 +100,11 @@ class SipServer final : public actors::TelephonyPort {
   void progress(const domain::CallId& call, int status, const std::string& reason) override;
   void reject(const domain::CallId& call, int status, const std::string& reason) override;
   void hang_up_caller(const domain::CallId& call) override;
+  void originate(const domain::CallId& call, domain::LegId leg, const std::string& sip_user,
+                 const std::string& client_number, const std::string& client_name) override;
+  void dial(const domain::CallId& call, domain::LegId leg, domain::LegId agent_leg,
+            const std::string& uri, const std::string& caller_id) override;
+  void connect(const domain::CallId& call, domain::LegId agent_leg, domain::LegId client_leg) override;
 
   class Impl;
 

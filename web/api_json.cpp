@@ -108,6 +108,7 @@ json call_json(const domain::CallRecord& c, const domain::Config& config) {
             {"client", c.client == 0 ? json(nullptr) : json(c.client)},
             {"caller", c.caller},
             {"dialled", c.dialled},
+            {"direction", domain::to_string(c.direction)},
             {"agent", c.agent.empty() ? json(nullptr) : json(c.agent)},
             {"agent_name", c.agent.empty() ? json(nullptr) : json(agent_name(config, c.agent))},
             {"outcome", c.outcome ? json(domain::to_string(*c.outcome)) : json(nullptr)},

@@ -118,6 +118,7 @@ const std::vector<ApiRouter::Route>& ApiRouter::routes() {
       {"GET", "/api/stats/calls", Access::supervisor, &ApiRouter::get_call_stats},
       {"GET", "/api/admin/views", Access::supervisor, nullptr, &ApiRouter::get_views_digest},
       {"GET", "/api/calls", Access::supervisor, &ApiRouter::get_recent_calls},
+      {"POST", "/api/calls/originate", Access::session, nullptr, &ApiRouter::post_originate},
       {"GET", "/api/calls/{}", Access::session, &ApiRouter::get_call},
       {"GET", "/api/agents", Access::supervisor, &ApiRouter::get_agents},
       // The panel's agent and supervisor routes (api_agent.cpp).

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/crm_port.hpp"
+#include "actors/originate_port.hpp"
 #include "actors/ports.hpp"
 #include "domain/clock.hpp"
 #include "domain/config.hpp"
@@ -67,6 +68,9 @@ struct RouterDeps {
   // Pauses and resumes agents (POST /api/me/state, /api/agents/{}/state);
   // null: those routes answer 503.
   AgentControl* agents = nullptr;
+  // Click-to-call (POST /api/calls/originate), run on a CRM worker; null:
+  // that route answers 503.
+  actors::OriginatePort* originate = nullptr;
 };
 
 using Responder = std::function<void(HttpResponse)>;
@@ -180,6 +184,9 @@ class ApiRouter {
   HttpResponse post_agent_state(const Context& ctx);
   HttpResponse get_board(const Context& ctx);
   void post_call_result(const Context& ctx, Responder respond);
+
+  // ---- click-to-call (api_originate.cpp)
+  void post_originate(const Context& ctx, Responder respond);
 
   RouterDeps deps_;
 };

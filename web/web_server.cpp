@@ -287,6 +287,7 @@ Result<std::unique_ptr<WebServer>> WebServer::start(WebDeps deps) {
   rd.session_ended = [p](const std::string& id) { p->hub.close_session(id); };
   rd.reload = p->deps.reload;
   rd.agents = p->deps.agents;
+  rd.originate = p->deps.originate;
   p->router = std::make_unique<ApiRouter>(std::move(rd));
 
   p->ctx.router = p->router.get();

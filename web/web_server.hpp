@@ -24,6 +24,7 @@
 #include <string>
 
 #include "actors/crm_port.hpp"
+#include "actors/originate_port.hpp"
 #include "actors/ports.hpp"
 #include "domain/clock.hpp"
 #include "domain/config.hpp"
@@ -69,6 +70,7 @@ struct WebDeps {
   const domain::Clock* clock = nullptr;    // session timeouts, login throttling
   std::function<Status()> reload;          // POST /api/admin/reload; may be null (503)
   AgentControl* agents = nullptr;          // pause/resume agents; may be null (503)
+  actors::OriginatePort* originate = nullptr;  // click-to-call; may be null (503)
   WebOptions options;
 };
 

@@ -131,6 +131,8 @@ def analyse(path, port, skip_first_s=0.0):
     datagrams = 0
     first_t = None
     for t, sport, dport, payload in udp_datagrams(path):
+        if port not in (sport, dport):
+            continue  # pool.py's capture probes
         datagrams += 1
         if first_t is None:
             first_t = t

@@ -23,7 +23,9 @@ import argparse
 import json
 import math
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -143,15 +145,7 @@ class Run:
         procs.wait_until(lambda: all(procs.udp_bound(p) for p in agent_ports), 5)
         cap = None
         if capture:
-            pcap = os.path.join(sd, "server.pcap")
-            cap = procs.Child(["dumpcap", "-i", "lo", "-f", "udp port %d" % srv.port, "-w", pcap, "-P",
-                               "-B", "64", "-a", "duration:%d" % (deadline + 20)],
-                              cwd=sd, log=os.path.join(sd, "dumpcap.log"))
-            self.children.append(cap)
-            procs.wait_until(lambda: "Capturing on" in open(os.path.join(sd, "dumpcap.log"), errors="replace").read()
-                             or cap.poll() is not None, 10)
-            if cap.poll() is not None:
-                raise RuntimeError("dumpcap did not start, see %s/dumpcap.log" % sd)
+            cap = self.start_capture(sd, srv.port, deadline + 20)
         w = lambda fn, text: open(os.path.join(sd, fn), "w").write(text)  # noqa: E731
         udp_ports = [srv.port, a.uac_port] + agent_ports
         w("udp_drops.start", procs.udp_drops_line(udp_ports))
@@ -216,6 +210,30 @@ class Run:
                 r["achieved_cps"], r["rt_p50"], r["rt_p99"], r["srv_cpu_avg"], r["srv_cpu_peak"],
                 r["srv_cpu_ms_call"], r["sys_busy"], r["udp_drops"], r["why"]))
         return r, sd
+
+    def start_capture(self, sd, port, max_s):
+        """dumpcap on lo for the server's port, returned once it is capturing:
+        its "Capturing on" line comes before the filter is attached, so
+        datagrams to a probe port (also in the filter; latency.py ignores
+        them) are sent until dumpcap counts one."""
+        probe = self.a.uac_port + 9
+        logf = os.path.join(sd, "dumpcap.log")
+        cap = procs.Child(["dumpcap", "-i", "lo", "-f", "udp port %d or udp port %d" % (port, probe),
+                           "-w", os.path.join(sd, "server.pcap"), "-P", "-B", "64", "-a", "duration:%d" % max_s],
+                          cwd=sd, log=logf)
+        self.children.append(cap)
+        tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            def live():
+                tx.sendto(b"bench-routing capture probe", ("127.0.0.1", probe))
+                with open(logf, errors="replace") as f:
+                    return re.search(r"Packets: [1-9]", f.read()) is not None or cap.poll() is not None
+            procs.wait_until(live, 15, 0.1)
+        finally:
+            tx.close()
+        if cap.poll() is not None or not re.search(r"Packets: [1-9]", open(logf, errors="replace").read()):
+            raise RuntimeError("dumpcap did not start capturing, see %s" % logf)
+        return cap
 
     def latency(self, srv, rate, idle_pct):
         out = []
@@ -284,11 +302,11 @@ def parse_args():
     ap.add_argument("--lat-repeat", type=int, default=3)
     ap.add_argument("--keep-pcap", action="store_true")
     ap.add_argument("--perf-rates", default="", help="rates whose steps run under perf record (profiling)")
-    ap.add_argument("--uac-port", type=int, default=25070)
-    ap.add_argument("--reg-port", type=int, default=25071)
-    ap.add_argument("--agent-base-port", type=int, default=25080)
-    ap.add_argument("--metrics-port", type=int, default=25089)
-    ap.add_argument("--http-port", type=int, default=25088)
+    ap.add_argument("--uac-port", type=int, default=27070)
+    ap.add_argument("--reg-port", type=int, default=27071)
+    ap.add_argument("--agent-base-port", type=int, default=27080)
+    ap.add_argument("--metrics-port", type=int, default=27089)
+    ap.add_argument("--http-port", type=int, default=27088)
     ap.add_argument("--max-retrans-pct", default="1")
     ap.add_argument("--min-rate-pct", default="90")
     ap.add_argument("--retry-failed", type=int, default=1)

@@ -65,8 +65,11 @@ PHASES=${2:-all}
 : "${LAT_REPEAT:=3}"
 : "${PERF_RATES:=}"
 : "${UDP_RMEM:=}"
-KAM_PORT=25050
-CB_PORT=25060            # bench.yaml and gen_pool.py listen here
+# Ports: away from tests/sip's adapter test (25060, 25070-25075, 25081-25091)
+# and peer-bench's defaults, below the ephemeral range the e2e tests use.
+KAM_PORT=27050
+CB_PORT=27060            # bench.yaml and gen_pool.py listen here (HTTP 27088, metrics 27089)
+UAC_PORT=27070 REG_PORT=27071 AGENT_BASE_PORT=27080   # SIPp: caller, REGISTER, agents (base+1, base+2)
 SIP_PASS=bench-sip-pass  # bench.yaml's agents' SIP password
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -142,6 +145,7 @@ main() {
 			START_callboard="exec '$BIN' run -c '$HERE/bench.yaml' --data-dir '$WORK/peer-callboard-data'" \
 			START_WAIT_S=3 AUTH_callboard=digest AUTH_PASS_callboard="$SIP_PASS" REGISTER_DEPTS_callboard=no \
 			SCENARIOS="ringall:sales:2" CALLS="$CALLS" RATES="$PEER_RATES" WORK="$WORK/peer" \
+			UAC_PORT="$UAC_PORT" REG_PORT="$REG_PORT" AGENT_BASE_PORT="$AGENT_BASE_PORT" \
 			"$PEER_BENCH/run.sh" ||
 			{ rc=$?; log "peer phase ended with status $rc (a failed step is not an error here)"; }
 	fi
@@ -150,11 +154,12 @@ main() {
 		pairs=$(python3 -c "import math; print(math.ceil($POOL_PAIRS_CPS * $POOL_SPAN_S))")
 		log "phase pool: $pairs agent pairs, rates [$POOL_RATES]"
 		python3 "$HERE/gen_pool.py" --pairs "$pairs" --out "$WORK/pool/gen" --sip-port "$CB_PORT" \
-			--password "$SIP_PASS" || die "gen_pool.py failed"
+			--agent-base-port "$AGENT_BASE_PORT" --password "$SIP_PASS" || die "gen_pool.py failed"
 		run_child python3 "$HERE/pool.py" --targets "callboard@127.0.0.1:$CB_PORT $TARGET_KAM" --callboard-bin "$BIN" \
 			--peer-dir "$PEER_BENCH" --gen-dir "$WORK/pool/gen" --pairs "$pairs" --work "$WORK/pool" \
 			--rates "$POOL_RATES" --calls "$CALLS" --lat-rate "$LAT_RATE" --lat-calls "$LAT_CALLS" \
-			--lat-repeat "$LAT_REPEAT" --perf-rates "$PERF_RATES" || { rc=$?; log "pool phase failed ($rc)"; }
+			--lat-repeat "$LAT_REPEAT" --perf-rates "$PERF_RATES" --uac-port "$UAC_PORT" --reg-port "$REG_PORT" \
+			--agent-base-port "$AGENT_BASE_PORT" || { rc=$?; log "pool phase failed ($rc)"; }
 	fi
 
 	{

@@ -139,13 +139,13 @@ void CrmViews::on(const RecordedEvent& r, const ClientCreated& e) {
   c.email = e.email;
   c.created = r.time;
   c.version = r.stream_version;
-  search_.add(e.client, e.name, e.company);
+  if (!search_deferred_) search_.add(e.client, e.name, e.company);
   max_client_id_ = std::max(max_client_id_, e.client);
 }
 
 void CrmViews::on(const RecordedEvent& r, const ClientUpdated& e) {
   if (Client* c = mutable_client(e.client)) {
-    if (c->name != e.name || c->company != e.company) {
+    if (!search_deferred_ && (c->name != e.name || c->company != e.company)) {
       search_.remove(c->id, c->name, c->company);
       search_.add(c->id, e.name, e.company);
     }
@@ -186,7 +186,7 @@ void CrmViews::on(const RecordedEvent& r, const ClientsMerged& e) {
   survivor->version = r.stream_version;
   Client absorbed = std::move(absorbed_it->second);
   clients_.erase(absorbed_it);
-  search_.remove(absorbed.id, absorbed.name, absorbed.company);
+  if (!search_deferred_) search_.remove(absorbed.id, absorbed.name, absorbed.company);
   for (const auto& d : absorbed.deals) deal_index_.moved(d.id, e.client);
   tasks_.moved(e.merged, e.client);
   for (const auto& p : absorbed.phones) {
@@ -396,6 +396,26 @@ void CrmViews::on(const RecordedEvent& r, const CallReceived& e) {
   if (recent_.size() > kRecentCalls) recent_.pop_front();
 }
 
+// Click-to-call: the call is the client's from the start (his history).
+void CrmViews::on(const RecordedEvent& r, const CallPlaced& e) {
+  CallRecord& c = calls_[e.call];
+  c.id = e.call;
+  c.client = e.client;
+  c.caller = e.caller_id;
+  c.dialled = e.number;
+  c.received = r.time;
+  c.agent = e.agent;
+  c.direction = CallDirection::outbound;
+  open_calls_[e.call] = true;
+  recent_.push_back(e.call);
+  if (recent_.size() > kRecentCalls) recent_.pop_front();
+  HistoryEntry h;
+  h.kind = HistoryEntry::Kind::call;
+  h.time = r.time;
+  h.call = e.call;
+  add_history(e.client, std::move(h));
+}
+
 void CrmViews::on(const RecordedEvent& r, const CallClassified& e) {
   auto it = calls_.find(e.call);
   if (it == calls_.end() || e.client == 0) return;
@@ -439,7 +459,8 @@ void CrmViews::on(const RecordedEvent& r, const CallEnded& e) {
   it->second.outcome = e.outcome;
   it->second.ended_by = e.ended_by;
   open_calls_.erase(e.call);
-  if (first_end) stats_.call_ended(ended_call(it->second));
+  // The statistics measure how inbound calls are served.
+  if (first_end && it->second.direction == CallDirection::inbound) stats_.call_ended(ended_call(it->second));
 }
 
 void CrmViews::on(const RecordedEvent& r, const CallInterrupted& e) {
@@ -449,7 +470,7 @@ void CrmViews::on(const RecordedEvent& r, const CallInterrupted& e) {
   it->second.ended = r.time;
   it->second.outcome = CallOutcome::interrupted;
   open_calls_.erase(e.call);
-  if (first_end) stats_.call_ended(ended_call(it->second));
+  if (first_end && it->second.direction == CallDirection::inbound) stats_.call_ended(ended_call(it->second));
 }
 
 }  // namespace callboard::domain

@@ -64,9 +64,12 @@ struct CallRecord {
   Timestamp received = 0;
   Timestamp answered = 0;  // 0: never answered
   Timestamp ended = 0;     // 0: still in progress
-  AgentId agent;           // who answered, or empty
+  AgentId agent;           // who answered (outbound: who placed it), or empty
   std::optional<CallOutcome> outcome;  // set when ended
   EndedBy ended_by = EndedBy::system;
+  // Outbound (CallPlaced): caller is the caller id shown to the client,
+  // dialled the client's number, received when the agent's phone was rung.
+  CallDirection direction = CallDirection::inbound;
   Duration wait() const;  // received -> answered (or -> ended when unanswered)
   Duration talk() const;  // answered -> ended, 0 when unanswered
 };
@@ -137,6 +140,12 @@ class CrmViews {
  public:
   // REQUIRES: events in log order, each once.
   void apply(const RecordedEvent& e);
+  // Around a replay of many events: the name-search index is not kept
+  // current event by event in between, but built once at end_replay() (one
+  // sort of every key instead of merges every few thousand clients).
+  // Queries in between may miss clients by name; nothing else changes.
+  void begin_replay() { search_deferred_ = true; }
+  void end_replay();
   std::uint64_t last_sequence() const { return last_sequence_; }
 
   const Client* client(ClientId id) const;
@@ -185,7 +194,7 @@ class CrmViews {
 
   // ---- snapshots (crm_views_io.cpp) ------------------------------------------
   // The layout of save(): bump it whenever save() changes.
-  static constexpr std::uint32_t kSnapshotVersion = 1;
+  static constexpr std::uint32_t kSnapshotVersion = 2;  // 2: CallRecord::direction
   void save(ByteWriter& out) const;
   // Fresh views from save()'s bytes, their derived indexes rebuilt.
   // Errors: corruption (what did not decode).
@@ -230,6 +239,7 @@ class CrmViews {
   void on(const RecordedEvent& r, const CallEnded& e);
   void on(const RecordedEvent& r, const CallInterrupted& e);
   void on(const RecordedEvent& r, const CallResultRecorded& e);
+  void on(const RecordedEvent& r, const CallPlaced& e);
 
   Client* mutable_client(ClientId id);
   Deal* mutable_deal(ClientId client, DealId deal);
@@ -251,6 +261,7 @@ class CrmViews {
   CallStats stats_;
   // Derived (rebuilt by load()): name search and where each deal is.
   ClientSearch search_;
+  bool search_deferred_ = false;
   DealIndex deal_index_;
   std::map<AgentId, AgentView> agents_;
   QueueBoard queue_board_;  // live only: not saved, not in the digest (queue_board.hpp)

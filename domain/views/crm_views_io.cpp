@@ -163,6 +163,7 @@ void CrmViews::save(ByteWriter& w) const {
     w.str(c.agent);
     w.u64(c.outcome ? static_cast<std::uint64_t>(*c.outcome) : 0);
     w.u64(static_cast<std::uint64_t>(c.ended_by));
+    w.u64(static_cast<std::uint64_t>(c.direction));
   }
   w.u64(open_calls_.size());
   for (const CallId& id : sorted_keys(open_calls_)) {
@@ -272,7 +273,7 @@ Result<CrmViews> CrmViews::load(std::string_view bytes) {
     std::uint64_t outcome = 0;
     if (!r.str(c.id) || !r.u64(c.client) || !r.str(c.caller) || !r.str(c.dialled) || !r.i64(c.received) ||
         !r.i64(c.answered) || !r.i64(c.ended) || !r.str(c.agent) || !r.u64(outcome) ||
-        !get_enum(r, c.ended_by, 3) || outcome > 255)
+        !get_enum(r, c.ended_by, 3) || !get_enum(r, c.direction, 1) || outcome > 255)
       return bad("a call");
     if (outcome != 0) c.outcome = static_cast<CallOutcome>(outcome);
     CallId id = c.id;
@@ -324,6 +325,18 @@ Result<CrmViews> CrmViews::load(std::string_view bytes) {
   if (!r.at_end()) return bad("the end (bytes left over)");
   v.rebuild_indexes();
   return v;
+}
+
+void CrmViews::end_replay() {
+  if (!search_deferred_) return;
+  search_deferred_ = false;
+  search_.clear();
+  search_.begin_bulk();
+  for (ClientId id : sorted_keys(clients_)) {
+    const Client& c = clients_.at(id);
+    search_.add(id, c.name, c.company);
+  }
+  search_.end_bulk();
 }
 
 void CrmViews::rebuild_indexes() {

@@ -13,7 +13,7 @@
 namespace callboard::test {
 
 struct TelephonyCall {
-  std::string op;  // ring, release, bridge, progress, reject, hangup
+  std::string op;  // ring, release, bridge, progress, reject, hangup, originate, dial, connect
   std::string call;
   domain::LegId leg = 0;
   std::string arg;  // sip user for ring
@@ -39,6 +39,18 @@ class FakeTelephony final : public actors::TelephonyPort {
     add({"reject", call, 0, {}, status});
   }
   void hang_up_caller(const domain::CallId& call) override { add({"hangup", call, 0, {}, 0}); }
+  // Click-to-call: arg is the SIP user, the route URI, or the client leg.
+  void originate(const domain::CallId& call, domain::LegId leg, const std::string& sip_user,
+                 const std::string&, const std::string&) override {
+    add({"originate", call, leg, sip_user, 0});
+  }
+  void dial(const domain::CallId& call, domain::LegId leg, domain::LegId, const std::string& uri,
+            const std::string&) override {
+    add({"dial", call, leg, uri, 0});
+  }
+  void connect(const domain::CallId& call, domain::LegId agent_leg, domain::LegId client_leg) override {
+    add({"connect", call, agent_leg, std::to_string(client_leg), 0});
+  }
 
   std::vector<TelephonyCall> take() {
     std::lock_guard<std::mutex> l(m_);

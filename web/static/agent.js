@@ -19,6 +19,7 @@ export class AgentDesk {
     this.view = null;      // {state, since_us, registered, paused, pause_reason, call}
     this.pops = new Map();  // call id -> pop message, in arrival order
     this.work = null;       // {call, caller, dialled, entry, clientId, panel}
+    this.dismissed = new Set();  // calls whose workspace he closed: not reopened by a state push
     this.stateMessage = '';
     const reason = $('pause-reason');
     reason.replaceChildren(...PAUSE_REASONS.map((r) => el('option', { value: r })));
@@ -35,6 +36,7 @@ export class AgentDesk {
     this.view = null;
     this.pops.clear();
     this.work = null;
+    this.dismissed.clear();
     this.render();
   }
 
@@ -48,7 +50,8 @@ export class AgentDesk {
     this.view = { state: m.state, since_us: m.since_us, registered: m.registered, paused: m.paused,
       pause_reason: m.pause_reason, call: m.call || null };
     // A page opened (or reloaded) during a call finds its workspace again.
-    if (this.view.call && ['on_call', 'wrap_up'].includes(this.view.state) && !this.work) {
+    if (this.view.call && ['on_call', 'wrap_up'].includes(this.view.state) && !this.work &&
+        !this.dismissed.has(this.view.call)) {
       this.openWorkForCall(this.view.call);
     }
     this.renderStatus();
@@ -74,6 +77,7 @@ export class AgentDesk {
     $('agent-name').textContent = this.me.name;
     $('agent-role').textContent = label('role', this.me.role);
     $('pause-reason').querySelectorAll('option').forEach((o) => { o.textContent = label('reason', o.value); });
+    $('pause-reason').setAttribute('aria-label', t('status.pause_reason'));
     $('state-message').textContent = this.stateMessage;
     const v = this.view;
     const state = $('agent-state');
@@ -221,6 +225,7 @@ export class AgentDesk {
   }
 
   closeWork() {
+    if (this.work) this.dismissed.add(this.work.call);
     this.work = null;
     this.renderWork();
     this.renderPop();
