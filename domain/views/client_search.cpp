@@ -1,4 +1,5 @@
 #include "domain/views/client_search.hpp"
+#include "domain/utf8.hpp"
 
 #include <unicode/uchar.h>
 
@@ -9,43 +10,10 @@ namespace callboard::domain {
 
 namespace {
 
-// Decodes one code point at s[i] (advancing i); an invalid byte is taken as
-// U+FFFD so folding never fails on bad input.
+// An invalid byte is taken as U+FFFD so folding never fails on bad input.
 char32_t next_cp(const std::string& s, std::size_t& i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) {
-    ++i;
-    return c;
-  }
-  std::size_t n = 0;
-  char32_t cp = 0;
-  if ((c & 0xE0) == 0xC0) {
-    n = 1;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 2;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 3;
-    cp = c & 0x07;
-  } else {
-    ++i;
-    return 0xFFFD;
-  }
-  if (i + n >= s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  for (std::size_t k = 1; k <= n; ++k) {
-    const auto cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  i += n + 1;
-  return cp;
+  const char32_t cp = decode_utf8(s, i);
+  return cp == kInvalidCodePoint ? 0xFFFD : cp;
 }
 
 void put_cp(std::string& out, char32_t cp) {

@@ -29,9 +29,7 @@ const Client* CrmViews::client(ClientId id) const {
 }
 
 std::optional<ClientId> CrmViews::client_by_phone(const std::string& e164) const {
-  auto it = by_phone_.find(e164);
-  if (it == by_phone_.end()) return std::nullopt;
-  return it->second;
+  return by_phone_.find(e164);
 }
 
 std::optional<ClientCard> CrmViews::card(ClientId id, std::size_t last_calls) const {
@@ -162,7 +160,7 @@ void CrmViews::on(const RecordedEvent& r, const PhoneLinked& e) {
   c->version = r.stream_version;
   if (std::find(c->phones.begin(), c->phones.end(), e.phone) == c->phones.end())
     c->phones.push_back(e.phone);
-  by_phone_[e.phone] = e.client;
+  by_phone_.assign(e.phone, e.client);
 }
 
 void CrmViews::on(const RecordedEvent& r, const PhoneUnlinked& e) {
@@ -170,8 +168,7 @@ void CrmViews::on(const RecordedEvent& r, const PhoneUnlinked& e) {
   if (!c) return;
   c->version = r.stream_version;
   c->phones.erase(std::remove(c->phones.begin(), c->phones.end(), e.phone), c->phones.end());
-  auto it = by_phone_.find(e.phone);
-  if (it != by_phone_.end() && it->second == e.client) by_phone_.erase(it);
+  by_phone_.release(e.phone, e.client);
 }
 
 void CrmViews::on(const RecordedEvent& r, const ResponsibleAssigned& e) {
@@ -192,7 +189,7 @@ void CrmViews::on(const RecordedEvent& r, const ClientsMerged& e) {
   for (const auto& p : absorbed.phones) {
     if (std::find(survivor->phones.begin(), survivor->phones.end(), p) == survivor->phones.end())
       survivor->phones.push_back(p);
-    by_phone_[p] = e.client;
+    by_phone_.assign(p, e.client);
   }
   for (const auto& t : absorbed.tags) {
     if (std::find(survivor->tags.begin(), survivor->tags.end(), t) == survivor->tags.end())
@@ -385,30 +382,27 @@ void CrmViews::on(const RecordedEvent&, const AgentPauseChanged& e) {
 
 // ---- calls ------------------------------------------------------------------
 
-void CrmViews::on(const RecordedEvent& r, const CallReceived& e) {
-  CallRecord& c = calls_[e.call];
-  c.id = e.call;
-  c.caller = e.caller;
-  c.dialled = e.dialled;
+CallRecord& CrmViews::open_call(const RecordedEvent& r, const CallId& id, const std::string& caller,
+                                 const std::string& dialled) {
+  CallRecord& c = calls_[id];
+  c.id = id;
+  c.caller = caller;
+  c.dialled = dialled;
   c.received = r.time;
-  open_calls_[e.call] = true;
-  recent_.push_back(e.call);
+  open_calls_[id] = true;
+  recent_.push_back(id);
   if (recent_.size() > kRecentCalls) recent_.pop_front();
+  return c;
 }
+
+void CrmViews::on(const RecordedEvent& r, const CallReceived& e) { open_call(r, e.call, e.caller, e.dialled); }
 
 // Click-to-call: the call is the client's from the start (his history).
 void CrmViews::on(const RecordedEvent& r, const CallPlaced& e) {
-  CallRecord& c = calls_[e.call];
-  c.id = e.call;
+  CallRecord& c = open_call(r, e.call, e.caller_id, e.number);
   c.client = e.client;
-  c.caller = e.caller_id;
-  c.dialled = e.number;
-  c.received = r.time;
   c.agent = e.agent;
   c.direction = CallDirection::outbound;
-  open_calls_[e.call] = true;
-  recent_.push_back(e.call);
-  if (recent_.size() > kRecentCalls) recent_.pop_front();
   HistoryEntry h;
   h.kind = HistoryEntry::Kind::call;
   h.time = r.time;

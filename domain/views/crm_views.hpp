@@ -27,6 +27,7 @@
 #include "domain/views/call_stats.hpp"
 #include "domain/views/client_search.hpp"
 #include "domain/views/deal_index.hpp"
+#include "domain/views/phone_directory.hpp"
 #include "domain/views/queue_board.hpp"
 #include "domain/views/tasks_view.hpp"
 
@@ -240,6 +241,9 @@ class CrmViews {
   void on(const RecordedEvent& r, const CallInterrupted& e);
   void on(const RecordedEvent& r, const CallResultRecorded& e);
   void on(const RecordedEvent& r, const CallPlaced& e);
+  // The record every call starts with (CallReceived, CallPlaced).
+  CallRecord& open_call(const RecordedEvent& r, const CallId& id, const std::string& caller,
+                        const std::string& dialled);
 
   Client* mutable_client(ClientId id);
   Deal* mutable_deal(ClientId client, DealId deal);
@@ -250,7 +254,7 @@ class CrmViews {
   ClientId max_client_id_ = 0;
   DealId max_deal_id_ = 0;
   std::unordered_map<ClientId, Client> clients_;
-  std::unordered_map<std::string, ClientId> by_phone_;
+  PhoneDirectory by_phone_;
   std::unordered_map<ClientId, ClientId> merged_into_;  // absorbed id -> survivor
   std::unordered_map<ClientId, std::vector<HistoryEntry>> history_;  // oldest first
   std::unordered_map<CallId, CallRecord> calls_;

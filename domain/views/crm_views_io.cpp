@@ -350,7 +350,7 @@ void CrmViews::rebuild_indexes() {
   search_.begin_bulk();
   for (ClientId id : ids) {
     const Client& c = clients_.at(id);
-    for (const auto& p : c.phones) by_phone_[p] = id;
+    for (const auto& p : c.phones) by_phone_.assign(p, id);
     search_.add(id, c.name, c.company);
     for (const auto& d : c.deals) {
       deal_index_.opened(d.id, id, d.stage);
@@ -361,8 +361,7 @@ void CrmViews::rebuild_indexes() {
 }
 
 void CrmViews::save_indexes(ByteWriter& w) const {
-  std::vector<std::pair<std::string, ClientId>> phones(by_phone_.begin(), by_phone_.end());
-  std::sort(phones.begin(), phones.end());
+  const std::vector<std::pair<std::string, ClientId>> phones = by_phone_.sorted();
   w.u64(phones.size());
   for (const auto& [phone, id] : phones) {
     w.str(phone);
