@@ -80,3 +80,35 @@ BOOST_AUTO_TEST_CASE(a_missing_file_is_named) {
   BOOST_TEST(!r.is_ok());
   BOOST_TEST(r.status().message().find("/nonexistent/callboard.yaml") == 0u);
 }
+
+// Click-to-call (outbound:): off unless configured; validated with clear errors.
+BOOST_AUTO_TEST_CASE(the_outbound_route_is_optional_and_checked) {
+  auto off = parse_config(kMinimal, "min.yaml");
+  BOOST_REQUIRE_MESSAGE(off.is_ok(), off.status().to_string());
+  BOOST_TEST(!off->outbound.enabled());
+
+  auto on = parse_config(std::string(kMinimal) +
+                             "outbound: {route: 'sip:{number}@127.0.0.1:5090', caller_id: '+375172000100', "
+                             "ring_timeout_s: 15}\n",
+                         "test.yaml");
+  BOOST_REQUIRE_MESSAGE(on.is_ok(), on.status().to_string());
+  BOOST_TEST(on->outbound.enabled());
+  BOOST_TEST(on->outbound.route == "sip:{number}@127.0.0.1:5090");
+  BOOST_TEST(on->outbound.caller_id == "+375172000100");
+  BOOST_TEST(on->outbound.ring_timeout_s == 15u);
+  BOOST_TEST(on->outbound.answer_timeout_s == 25u);  // the default
+
+  auto error = [](const std::string& section) { return error_of(std::string(kMinimal) + section); };
+  BOOST_TEST(error("outbound: {route: 'sip:gw@127.0.0.1', caller_id: '1'}\n").find("must contain {number}") !=
+             std::string::npos);
+  BOOST_TEST(error("outbound: {route: 'tel:{number}', caller_id: '1'}\n").find("expected a SIP URI") !=
+             std::string::npos);
+  BOOST_TEST(error("outbound: {route: 'sip:{number}@gw'}\n").find("outbound.caller_id: is required") !=
+             std::string::npos);
+  BOOST_TEST(error("outbound: {route: 'sip:{number}@gw', caller_id: 'Callboard'}\n")
+                 .find("expected a phone number") != std::string::npos);
+  BOOST_TEST(error("outbound: {route: 'sip:{number}@gw', caller_id: '1', answer_timeout_s: 31}\n")
+                 .find("between 1 and 30") != std::string::npos);
+  BOOST_TEST(error("outbound: {route: 'sip:{number}@gw', caller_id: '1', ring: 5}\n").find("unknown key 'ring'") !=
+             std::string::npos);
+}

@@ -104,6 +104,92 @@ describe('agent panel', { timeout: 120000 }, () => {
     await page.close();
   });
 
+  test('the pop shows where the call came from, with a call-tracking source when it has one', async () => {
+    // No server part fills `source` yet (call tracking is not built): the
+    // page's socket is routed through the test, which adds one to the pops
+    // of one caller, as a tracked call's pop would carry it.
+    const TRACKED = '+375295550077';
+    const page = await browser.newPage();
+    await page.routeWebSocket(/\/ws/, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((frame) => {
+        const m = JSON.parse(frame);
+        if (m.type === 'pop' && m.caller === TRACKED) m.source = 'yandex / cpc / spring-sale';
+        ws.send(JSON.stringify(m));
+      });
+    });
+    await login(page, harness.baseURL, 'ivanov', 'ivanov-pass');
+    const origin = () => page.evaluate(() => {
+      const q = (id) => document.querySelector(`[data-testid="${id}"]`);
+      return { dialled: q('pop-dialled').textContent, line: q('pop-entry-point').textContent,
+        location: q('pop-location').textContent, source: q('pop-source').hidden ? null : q('pop-source').textContent };
+    });
+    const [plain] = (await harness.command('pop ivanov 1 +375291234567')).slice(1);
+    await waitForPop(page, { call: plain });
+    const first = await origin();
+    assert.equal(first.dialled, 'Набран номер: 100');
+    assert.match(first.line, /^· \S/);
+    assert.match(first.location, /BY/);
+    assert.equal(first.source, null);
+    await harness.command(`close ivanov ${plain} missed`);
+    await waitForPopClosed(page, { call: plain });
+
+    const [tracked] = (await harness.command(`pop ivanov unknown ${TRACKED}`)).slice(1);
+    await waitForPop(page, { call: tracked });
+    const second = await origin();
+    assert.equal(second.source, 'Источник: yandex / cpc / spring-sale');
+    assert.equal(second.dialled, 'Набран номер: 100');
+    await setLanguage(page, 'en');
+    assert.equal((await origin()).source, 'Source: yandex / cpc / spring-sale');
+    await setLanguage(page, 'ru');
+    await harness.command(`close ivanov ${tracked} cancelled`);
+    await waitForPopClosed(page, { call: tracked });
+    await page.close();
+  });
+
+  test("the card's Call button shows click-to-call's JSON answer, placed or refused", async () => {
+    // The route's answers are played by the test (the real route, against
+    // the real server, is in tests/e2e): what matters here is what the
+    // page makes of each.
+    const page = await browser.newPage();
+    const answers = [
+      [202, { call: 'c-42', agent: 'ivanov', client: 1, phone: '+375291234567' }],
+      [409, { error: 'paused', message: 'ivanov is paused' }],
+      [501, { error: 'not_implemented', message: 'click-to-call needs an outbound route' }],
+    ];
+    const asked = [];
+    await page.route('**/api/calls/originate', async (route) => {
+      asked.push(JSON.parse(route.request().postData()));
+      const [status, body] = answers[asked.length - 1];
+      await route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+    });
+    await login(page, harness.baseURL, 'ivanov', 'ivanov-pass');
+    await page.goto(`${harness.baseURL}#client/1`);
+    const button = page.locator('[data-testid="client-page"] [data-testid="call-button"]').first();
+    await button.waitFor();
+    const line = page.locator('[data-testid="client-page"] [data-testid="call-error"]');
+    const shown = async (n) => {
+      await page.waitForFunction((http) => {
+        const e = document.querySelector('[data-testid="client-page"] [data-testid="call-error"]');
+        return e && e.dataset.http === http;
+      }, String(answers[n][0]));
+      return { text: await line.textContent(), status: await line.getAttribute('data-status'),
+        code: await line.getAttribute('data-code'), visible: await line.isVisible() };
+    };
+    await button.click();
+    assert.deepEqual(await shown(0), { text: 'Звонок запрошен: c-42. Сначала зазвонит ваш телефон.', status: 'ok',
+      code: '', visible: true });
+    assert.deepEqual(asked[0], { client: 1, phone: await button.getAttribute('data-phone') });
+    await page.locator('[data-testid="client-page"] [data-testid="call-button"]').first().click();
+    assert.deepEqual(await shown(1), { text: 'Звонок не начат (HTTP 409 paused): ivanov is paused', status: 'error',
+      code: 'paused', visible: true });
+    await page.locator('[data-testid="client-page"] [data-testid="call-button"]').first().click();
+    assert.deepEqual(await shown(2), {
+      text: 'Звонок не начат (HTTP 501 not_implemented): click-to-call needs an outbound route', status: 'error',
+      code: 'not_implemented', visible: true });
+    await page.close();
+  });
+
   test('an unknown number shows "Неизвестный номер" with the number', async () => {
     const page = await browser.newPage();
     await login(page, harness.baseURL, 'petrova', 'petrova-pass');

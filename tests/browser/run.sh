@@ -9,4 +9,4 @@ cd "$here"
 if [ ! -d node_modules/playwright-core ]; then
   npm ci --no-audit --no-fund
 fi
-CALLBOARD_WEB_HARNESS=$harness exec node --test --test-concurrency=1 board_state.test.mjs panel.test.mjs
+CALLBOARD_WEB_HARNESS=$harness exec node --test --test-concurrency=1 board_state.test.mjs i18n.test.mjs panel.test.mjs

@@ -55,6 +55,13 @@ class PanelAgentTest(PanelCase):
         olga = self.api("olga")
         anna = self.page("anna")
         boris = self.page("boris")
+        # Her status bar: her phone registered, her state and how long she
+        # has been in it (ticking on the page from the server's time).
+        self.browser.wait(anna, f"document.querySelector({js_str(tid('registration'))}).dataset.registered === 'true'")
+        self.assertEqual(self.browser.text(anna, tid("registration")), "Подключён")
+        self.assertEqual(self.browser.eval(anna, f"document.querySelector({js_str(tid('agent-state'))}).dataset.state"),
+                         "available")
+        self.assertRegex(self.browser.text(anna, tid("state-duration")), r"^\d{2}:\d{2}$")
         anna_phone = self.phone("anna", "agent-answer.xml", "-d", "1500")
         caller = self.caller(IVAN, args=("-d", "800"))
         call = self.wait_pop(anna)
@@ -65,7 +72,10 @@ class PanelAgentTest(PanelCase):
         self.assertEqual(self.browser.text(anna, tid("pop-responsible")), "Анна Ковалёва")
         self.assertEqual(self.browser.eval(anna, "document.querySelector('[data-testid=\"pop-deal-stage\"]').dataset.stage"),
                          "proposal")
-        self.assertIn("100", self.browser.text(anna, tid("pop-dialled")))
+        # The call's origin: the number dialled, the line, the caller's region.
+        self.assertEqual(self.browser.text(anna, tid("pop-dialled")), "Набран номер: 100")
+        self.assertIn("Линия продаж", self.browser.text(anna, tid("pop-entry-point")))
+        self.assertIn("BY", self.browser.text(anna, tid("pop-location")))
         self.ok(caller, anna_phone)
         latency = self.pop_latency_ms(anna, olga, call)
         print(f"\npop drawn {latency:.1f} ms after the INVITE was received")
@@ -103,10 +113,18 @@ class PanelAgentTest(PanelCase):
                          "negotiation")
         self.history_has(again, "client-page", "note", "Просит КП до пятницы")
         self.history_has(again, "client-page", "result", "Интересно")
-        # Click-to-call: until the SIP side answers the route, its JSON error shows.
+        # Click-to-call: the demo configuration has no outbound route, so
+        # the route answers 501; the page shows that JSON error as it is.
         self.browser.click(again, tid("client-page", "call-button"))
-        self.browser.wait(again, f"document.querySelector({js_str(tid('client-page', 'call-error'))}).dataset.status !== ''")
-        self.assertNotEqual(self.browser.text(again, tid("client-page", "call-error")), "")
+        shown = self.browser.wait(again, f"(() => {{ const e = document.querySelector({js_str(tid('client-page', 'call-error'))});"
+                                         " return e.dataset.status && {http: e.dataset.http, code: e.dataset.code,"
+                                         " text: e.textContent, visible: !e.hidden}; })()")
+        status, reply = self.api("anna").post("/api/calls/originate", {"client": 1, "phone": IVAN})
+        self.assertEqual((shown["http"], shown["code"]), (str(status), reply["error"]))
+        self.assertEqual((status, reply["error"]), (501, "not_implemented"))
+        self.assertTrue(shown["visible"])
+        self.assertIn(f"HTTP 501 not_implemented", shown["text"])
+        self.assertIn(reply["message"], shown["text"])
         # Her call-back task is on her list.
         self.browser.click(again, tid("tab-tasks"))
         self.browser.wait(again, f"[...document.querySelectorAll({js_str(tid('task-item'))})]"
@@ -114,6 +132,21 @@ class PanelAgentTest(PanelCase):
         history = self.api("olga").get("/api/clients/1/history")[1]["entries"]
         result = next(e for e in history if e["kind"] == "result")
         self.assertEqual((result["result"], result["call"], result["agent"]), ("interested", call, "anna"))
+
+        # His next call pops his last interactions: the call with its outcome
+        # and agent, the note, the result and the task of this one.
+        self.register("anna")
+        self.browser.click(again, tid("tab-work"))
+        anna_phone = self.phone("anna", "agent-answer.xml", "-d", "300")
+        caller = self.caller(IVAN, args=("-d", "300"))
+        self.wait_pop(again)
+        self.assertIn(IVAN, self.browser.text(again, tid("pop-phones")))
+        self.browser.wait(again, f"[...document.querySelectorAll({js_str(tid('pop-last-call'))})]"
+                                 ".some(li => li.textContent.includes('Отвечен') && li.textContent.includes('Анна Ковалёва'))")
+        for kind, text in (("note", "Просит КП до пятницы"), ("result", "Интересно"), ("task", "Отправить КП")):
+            self.browser.wait(again, f"[...document.querySelectorAll({js_str(tid('pop-history-item'))})]"
+                                     f".some(li => li.dataset.kind === {js_str(kind)} && li.textContent.includes({js_str(text)}))")
+        self.ok(caller, anna_phone)
 
     def test_2_ring_all_pops_on_both_pages_and_closes_where_nobody_answered(self):
         olga = self.api("olga")

@@ -52,6 +52,14 @@ class PanelBoardTest(PanelCase):
         self.browser.click(olga, self.row("dina") + " " + tid("force-pause"))
         self.row_paused(olga, "dina")
         self.assertEqual(self.browser.text(olga, self.row("dina") + " " + tid("board-agent-reason")), "совещание")
+        # Her state and time in it, ticking on the page from the server's time.
+        shown_state = self.browser.eval(olga, f"document.querySelector({js_str(self.row('dina') + ' ' + tid('board-agent-state'))}).dataset.state")
+        shown = self.browser.text(olga, self.row("dina") + " " + tid("board-agent-duration"))
+        board = api.get("/api/board")[1]
+        dina = next(a for a in board["agents"] if a["login"] == "dina")
+        self.assertEqual(shown_state, dina["state"])
+        self.assertRegex(shown, r"^\d{2}:\d{2}$")
+        self.assertLessEqual(abs(seconds(shown) - (board["server_time_us"] - dina["since_us"]) / 1e6), 1.5, shown)
         events = api.get("/api/events?stream=agent/dina")[1]["events"]
         self.assertEqual([e["fields"] for e in events if e["type"] == "AgentPauseChanged"][-1],
                          {"agent": "dina", "paused": True, "reason": "совещание", "by": "olga"})
@@ -84,6 +92,16 @@ class PanelBoardTest(PanelCase):
         self.browser.fill(olga, tid("force-reason"), "перерыв")
         self.browser.click(olga, self.row("dina") + " " + tid("force-pause"))
         self.row_paused(olga, "dina")
+        # A caller who gives up while waiting: today's abandoned figure moves live.
+        row = tid("board-dept") + '[data-department="desk"] '
+        gone = self.caller("+375291230009", dialled="107", scenario="caller-queued-cancel.xml", args=("-d", "600"))
+        self.waiting(olga, 1)
+        self.waiting(olga, 0)
+        self.ok(gone)
+        self.browser.wait(olga, f"document.querySelector({js_str(row + tid('dept-abandoned'))})?.textContent === '1'")
+        self.assertEqual(self.browser.text(olga, row + tid("dept-offered")), "1")
+        self.assertEqual(self.browser.text(olga, row + tid("dept-answered")), "0")
+
         dina = self.phone("dina", "agent-answer.xml", "-d", "200", calls=2)
         first = self.caller("+375291230001", dialled="107", scenario="caller-queued.xml", args=("-d", "700"))
         self.waiting(olga, 1)
@@ -118,15 +136,18 @@ class PanelBoardTest(PanelCase):
         self.assertEqual(remaining, desk["waiting"][1]["call"])
         self.waiting(olga, 0, timeout=20)
         self.ok(first, second, dina)
-        # Today's figures follow: two calls offered and answered, with their waits.
-        self.browser.wait(olga, "document.querySelector('[data-testid=\"board-dept\"][data-department=\"desk\"]"
-                                " [data-testid=\"dept-answered\"]')?.textContent === '2'", timeout=10)
-        row = tid("board-dept") + '[data-department="desk"] '
-        self.assertEqual(self.browser.text(olga, row + tid("dept-offered")), "2")
-        self.assertEqual(self.browser.text(olga, row + tid("dept-abandoned")), "0")
+        # Today's figures follow: two more calls offered and answered, with their waits.
+        self.browser.wait(olga, f"document.querySelector({js_str(row + tid('dept-answered'))})?.textContent === '2'",
+                          timeout=10)
+        self.assertEqual(self.browser.text(olga, row + tid("dept-offered")), "3")
+        self.assertEqual(self.browser.text(olga, row + tid("dept-abandoned")), "1")
         figures = next(d for d in api.get("/api/board")[1]["departments"] if d["department"] == "desk")
-        self.assertEqual((figures["offered"], figures["answered"]), (2, 2))
-        self.assertGreater(figures["average_wait_s"], 2)
+        self.assertEqual((figures["offered"], figures["answered"], figures["abandoned"]), (3, 2, 1))
+        self.assertGreater(figures["average_wait_s"], 1)
+        # What the page shows is the server's figures, as the page formats them.
+        self.assertEqual(self.browser.text(olga, row + tid("dept-avg-wait")), f"{figures['average_wait_s']:.1f} с")
+        sl = self.browser.text(olga, row + tid("dept-sl"))
+        self.assertEqual(sl, f"{round(figures['service_level'] * 100)}%" if figures["service_level"] is not None else "—")
         self.assertEqual(self.browser.eval(olga, "window.__callboard.board.gaps"), 0)
 
 

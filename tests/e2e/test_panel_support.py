@@ -144,7 +144,8 @@ class FlagServer(Server):
 def screenshot_dir(workdir):
     """Where screenshots go: CALLBOARD_SCREENSHOT_DIR (docs/screenshots to
     refresh the README's) or the test's own directory."""
-    path = os.environ.get("CALLBOARD_SCREENSHOT_DIR") or workdir
+    # Absolute: the browser driver runs in tests/browser.
+    path = os.path.abspath(os.environ.get("CALLBOARD_SCREENSHOT_DIR") or workdir)
     os.makedirs(path, exist_ok=True)
     return path
 

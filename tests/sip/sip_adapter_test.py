@@ -10,8 +10,9 @@ harness line, for a process to exit, or for a UDP port to be bound.
 
 Usage: sip_adapter_test.py --harness PATH --scenarios DIR [--port 25060]
        [--workdir DIR] [--load-calls N] [--load-rate CPS] [--soak N] [--keep]
-Ports: server --port (UDP+TCP); SIPp agents on port+21, +22, +31; callers,
-registrations and probes on port+10..+15.
+Ports: server --port (UDP+TCP); SIPp agents on port+21, +22, +31, a
+click-to-call "client" on port+23; callers, registrations and probes on
+port+10..+15.
 """
 
 import argparse
@@ -40,6 +41,7 @@ class Suite:
         p = args.port
         self.port = p
         self.agent1, self.agent2, self.agent1b = p + 21, p + 22, p + 31
+        self.client = p + 23  # click-to-call's called party (the outbound route)
         self.caller_port, self.reg_port, self.probe_port = p + 10, p + 11, p + 12
         self.workdir = args.workdir
         self.harness = Harness(
@@ -358,6 +360,66 @@ class Suite:
         snap = self.assert_quiescent()
         check(snap["bindings"] == 1, "expected only sip1's UDP binding left: %s" % snap)
 
+    def wait_quiescent(self, timeout=5.0):
+        """assert_quiescent, once the last BYE transaction has let go of its handle."""
+        deadline = time.monotonic() + timeout
+        while True:
+            snap = self.harness.snapshot()
+            if (snap["calls"] == 0 and snap["handles"] == 0) or time.monotonic() > deadline:
+                return self.assert_quiescent()
+            time.sleep(0.05)  # no signal says a handle was destroyed: poll the snapshot
+
+    def click_to_call(self, call, client_scenario):
+        """Click-to-call as the actors drive it (RFC 3725 flow I): sip1's phone
+        (agent1) INVITEd without SDP, then the client with its offer."""
+        m = self.harness.mark()
+        agent = self.agent("agent-answer-offer.xml", self.agent1, delay_ms=100)
+        client = self.agent(client_scenario, self.client, delay_ms=200)
+        self.harness.send("originate %s 1 sip1 +375291111111 Ivan Petrov" % call)
+        self.harness.wait_for(r"^leg_answered %s 1$" % call, m)
+        self.harness.send("dial %s 2 1 sip:+375291111111@127.0.0.1:%d +375172000100" % (call, self.client))
+        return m, agent, client
+
+    def test_click_to_call_client_answers_and_hangs_up(self):
+        m, agent, client = self.click_to_call("c2c-1", "client-answer.xml")
+        self.harness.wait_for(r"^leg_answered c2c-1 2$", m)
+        self.harness.send("connect c2c-1 1 2")
+        self.harness.wait_for(r"^leg_hung_up c2c-1 2$", m)  # the client's BYE
+        self.harness.send("release c2c-1 1")
+        self.sipp.wait(client)
+        self.sipp.wait(agent)
+        a = sipp_messages(agent["msg"])
+        c = sipp_messages(client["msg"])
+        check(body(find(a, "received", is_invite, "INVITE")) == b"", "the agent's INVITE carried SDP")
+        check("Ivan Petrov" in (header(find(a, "received", is_invite, "INVITE"), "From") or ""),
+              "the agent's phone does not show the client")
+        offer = body(find(a, "sent", is_invite_200, "agent's 200"))
+        answer = body(find(c, "sent", is_invite_200, "client's 200"))
+        invite = find(c, "received", is_invite, "client's INVITE")
+        check(first_line(invite) == "INVITE sip:+375291111111@127.0.0.1:%d SIP/2.0" % self.client,
+              "client INVITEd at %s" % first_line(invite))
+        check("+375172000100" in (header(invite, "From") or ""), "the caller id is not in From")
+        check(offer and body(invite) == offer, "the client did not get the agent's offer byte for byte")
+        ack = find(a, "received", lambda x: first_line(x).startswith("ACK "), "ACK")
+        check(answer and body(ack) == answer, "the agent's ACK does not carry the client's answer")
+        check(any(d == "received" and first_line(x).startswith("BYE ") for d, x in a), "no BYE to the agent")
+        self.wait_quiescent()
+
+    def test_click_to_call_client_busy(self):
+        m, agent, client = self.click_to_call("c2c-2", "client-busy.xml")
+        self.harness.wait_for(r"^leg_failed c2c-2 2 486$", m)
+        self.harness.send("release c2c-2 1")
+        self.sipp.wait(client)
+        self.sipp.wait(agent)
+        a = sipp_messages(agent["msg"])
+        ack = body(find(a, "received", lambda x: first_line(x).startswith("ACK "), "ACK"))
+        check(re.search(rb"(?m)^m=audio 0 RTP/AVP 0\r$", ack),
+              "the unused 200 was not ACKed with a refusing answer: %r" % ack)
+        check(any(d == "received" and first_line(x).startswith("BYE ") for d, x in a), "no BYE to the agent")
+        check(not any(l.startswith("leg_hung_up c2c-2") for l in self.harness.since(m)),
+              "our own BYE was reported as a hang-up")
+        self.wait_quiescent()
+
     def test_many_calls_leave_nothing_behind(self):
         n = self.args.load_calls
         if n <= 0:
@@ -439,6 +501,8 @@ CASES = [
     "test_odd_and_malformed_requests",
     "test_binding_expires",
     "test_call_over_tcp_forked_with_udp",
+    "test_click_to_call_client_answers_and_hangs_up",
+    "test_click_to_call_client_busy",
     "test_many_calls_leave_nothing_behind",
     "test_soak_memory_is_reused",
     "test_refused_agent_was_never_rung",

@@ -16,7 +16,11 @@
 // "leg_answered CALL LEG", ...), every metric ("metric request INVITE", with
 // --quiet-metrics only at exit as totals), "snapshot ...", "stopped".
 // Input, one command per line: "snapshot", "ring CALL LEG USER",
-// "quit" (or end of input): stop the server and exit 0. With --wait-signal
+// click-to-call's "originate CALL LEG USER NUMBER [NAME...]",
+// "dial CALL LEG AGENT_LEG URI CALLER_ID", "connect CALL AGENT_LEG CLIENT_LEG",
+// "release CALL LEG" (the script does not react to signals of originated
+// calls: the test drives them), "quit" (or end of input): stop the server
+// and exit 0. With --wait-signal
 // stdin is ignored and SIGTERM/SIGINT stop the server (for benchmarks that
 // start the harness in the background).
 
@@ -314,6 +318,27 @@ int main(int argc, char** argv) {
       LegId leg = 0;
       cmd >> call >> leg >> user;
       server->ring(call, leg, user, "harness", "Harness");
+    } else if (verb == "originate") {
+      std::string call, user, number, name;
+      LegId leg = 0;
+      cmd >> call >> leg >> user >> number;
+      std::getline(cmd >> std::ws, name);
+      server->originate(call, leg, user, number, name);
+    } else if (verb == "dial") {
+      std::string call, uri, caller_id;
+      LegId leg = 0, agent_leg = 0;
+      cmd >> call >> leg >> agent_leg >> uri >> caller_id;
+      server->dial(call, leg, agent_leg, uri, caller_id);
+    } else if (verb == "connect") {
+      std::string call;
+      LegId agent_leg = 0, client_leg = 0;
+      cmd >> call >> agent_leg >> client_leg;
+      server->connect(call, agent_leg, client_leg);
+    } else if (verb == "release") {
+      std::string call;
+      LegId leg = 0;
+      cmd >> call >> leg;
+      server->release(call, leg);
     } else if (!verb.empty()) {
       say("unknown command " + verb);
     }

@@ -72,7 +72,8 @@ export class ClientPanel {
             text: label('stage', deal.stage) }) : null,
           deal && deal.amount ? el('span', { class: 'muted', text: ` ${formatMoney(deal.amount, deal.currency)}` }) : null)),
       el('p', { class: 'call-error', testid: 'call-error', hidden: !this.callMessage,
-        data: { status: this.callMessage ? (this.callMessage.ok ? 'ok' : 'error') : '' },
+        data: { status: this.callMessage ? (this.callMessage.ok ? 'ok' : 'error') : '',
+          http: this.callMessage ? this.callMessage.http : '', code: this.callMessage ? this.callMessage.code : '' },
         text: this.callMessage ? this.callMessage.text : '' }),
       el('div', { class: 'forms' }, this.stageForm(deal), this.resultForm(), this.noteForm(), this.taskForm()),
       this.messageLine(),
@@ -145,11 +146,12 @@ export class ClientPanel {
     else this.render();
   }
 
-  // Click-to-call: the SIP side answers 404/501 until it is wired; its JSON
-  // error is shown as it is.
+  // Click-to-call: the server's JSON answer is shown as it is, the call's id
+  // when placed, else the status, error code and message (404 no such
+  // client, 409 busy/offline/paused, 501 no outbound route, 503).
   async clickToCall(phone) {
     const r = await api('POST', '/api/calls/originate', { client: this.card.id, phone });
-    this.callMessage = ok(r) ? { text: t('card.call_started'), ok: true } : { text: errorText(r), ok: false };
+    this.callMessage = callReply(r);
     this.render();
   }
 
@@ -159,6 +161,15 @@ export class ClientPanel {
     for (const e of this.history) list.append(historyItem(e, 'history-item'));
     return list;
   }
+}
+
+// What the page says about POST /api/calls/originate's answer:
+// {text, ok, http, code}.
+export function callReply(r) {
+  const d = r.data || {};
+  if (ok(r)) return { text: t('card.call_placed', { call: d.call || '' }), ok: true, http: String(r.status), code: '' };
+  return { text: t('card.call_refused', { status: r.status, code: d.error || '', m: d.message || `HTTP ${r.status}` }),
+    ok: false, http: String(r.status), code: d.error || '' };
 }
 
 // One line of a client's history (calls, notes, deal changes, tasks, call results).

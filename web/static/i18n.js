@@ -54,7 +54,8 @@ const strings = {
     'card.history': 'История',
     'card.no_history': 'Событий ещё нет',
     'card.call': 'Позвонить',
-    'card.call_started': 'Звонок запрошен',
+    'card.call_placed': 'Звонок запрошен: {call}. Сначала зазвонит ваш телефон.',
+    'card.call_refused': 'Звонок не начат (HTTP {status} {code}): {m}',
     'work.title': 'Текущий звонок',
     'work.done': 'Готово',
     'work.status.ringing': 'Звонит',
@@ -209,7 +210,8 @@ const strings = {
     'card.history': 'History',
     'card.no_history': 'Nothing yet',
     'card.call': 'Call',
-    'card.call_started': 'Call requested',
+    'card.call_placed': 'Call requested: {call}. Your phone rings first.',
+    'card.call_refused': 'Call not placed (HTTP {status} {code}): {m}',
     'work.title': 'Current call',
     'work.done': 'Done',
     'work.status.ringing': 'Ringing',
@@ -346,6 +348,10 @@ export function setLanguage(next) {
 export function language() { return lang; }
 
 export const languages = Object.keys(strings);
+
+// Every string by language (read-only use: tests check both languages
+// have every key the pages use).
+export const catalogue = strings;
 
 // Fills every data-i18n / data-i18n-placeholder element under root.
 export function translate(root = document) {

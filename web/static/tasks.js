@@ -3,6 +3,7 @@
 import { api, errorText, ok } from './api.js';
 import { t } from './i18n.js';
 import { clock, el, formatTime } from './format.js';
+import { callReply } from './client_panel.js';
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
 
@@ -70,7 +71,7 @@ export class TasksPage {
     const body = { phone: task.phone };
     if (task.client) body.client = task.client;
     const r = await api('POST', '/api/calls/originate', body);
-    this.message = ok(r) ? t('card.call_started') : errorText(r);
+    this.message = callReply(r).text;
     this.render();
   }
 }
