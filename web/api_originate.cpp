@@ -48,7 +48,8 @@ void ApiRouter::post_originate(const Context& ctx, Responder respond) {
       !opt_int(*body, "client", 1, kMaxId, client, error) || !opt_string(*body, "phone", 64, phone, error) ||
       !opt_string(*body, "agent", 64, agent, error))
     return respond(bad_request(error));
-  if (!client) return respond(bad_request({"client", "'client' is required: the id of the client to call"}));
+  if (!client && !phone)
+    return respond(bad_request({"client", "'client' (the id of the client to call) or 'phone' is required"}));
 
   // Whose phone rings first: his own; a supervisor may place a call for
   // another agent.
@@ -60,32 +61,38 @@ void ApiRouter::post_originate(const Context& ctx, Responder respond) {
     if (!caller) return respond(error_response(404, "not_found", "no agent '" + *agent + "'", "agent"));
   }
 
-  // The number: one of the client's (his first unless another is named).
+  // The number: one of the client's (his first unless another is named);
+  // or, without a client (a department's call-back to an unknown caller),
+  // the number given, the call filed under whoever owns it by then.
   struct Found {
     domain::ClientId id = 0;
     std::vector<std::string> phones;
   };
-  const auto found = deps_.views->read([&](const domain::CrmViews& v) {
-    Found f;
-    if (const domain::Client* c = v.client(static_cast<domain::ClientId>(*client))) {
-      f.id = c->id;  // a merged-away id resolves to the client it lives on as
-      f.phones = c->phones;
-    }
-    return f;
-  });
-  if (found.id == 0)
-    return respond(error_response(404, "not_found", "no client " + std::to_string(*client), "client"));
   std::string number;
   if (phone) {
     HttpResponse refusal;
     auto e164 = phone_field(*phone, "phone", refusal);
     if (!e164) return respond(refusal);
-    if (std::find(found.phones.begin(), found.phones.end(), *e164) == found.phones.end())
-      return respond(bad_request({"phone", *e164 + " is not a number of client " + std::to_string(found.id)}));
     number = *e164;
-  } else if (found.phones.empty()) {
-    return respond(bad_request({"phone", "client " + std::to_string(found.id) + " has no phone number to call"}));
-  } else {
+  }
+  const auto found = deps_.views->read([&](const domain::CrmViews& v) {
+    Found f;
+    const domain::Client* c = client ? v.client(static_cast<domain::ClientId>(*client))
+                                     : v.client(v.client_by_phone(number).value_or(0));
+    if (c) {
+      f.id = c->id;  // a merged-away id resolves to the client it lives on as
+      f.phones = c->phones;
+    }
+    return f;
+  });
+  if (client && found.id == 0)
+    return respond(error_response(404, "not_found", "no client " + std::to_string(*client), "client"));
+  if (client && phone) {
+    if (std::find(found.phones.begin(), found.phones.end(), number) == found.phones.end())
+      return respond(bad_request({"phone", number + " is not a number of client " + std::to_string(found.id)}));
+  } else if (client) {
+    if (found.phones.empty())
+      return respond(bad_request({"phone", "client " + std::to_string(found.id) + " has no phone number to call"}));
     number = found.phones.front();
   }
 

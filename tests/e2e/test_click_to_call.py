@@ -223,6 +223,20 @@ class ClickToCallTest(ServerTestCase):
         self.assertEqual(call["talk_s"], 0)
         self.wait_available("boris")
 
+    def test_03b_a_call_back_to_an_unknown_number_needs_no_client(self):
+        # A department's call-back task for an unknown caller has a number and
+        # no client: the call is placed to the number and filed under nobody.
+        boris = self.phone("boris", "agent-answer-offer.xml", "-d", "100")
+        client = self.client("client-busy.xml", "-d", "200")
+        reply = self.originate(self.server.session("boris"), {"phone": "+375 29 555-55-55"})
+        self.assertEqual((reply["client"], reply["phone"]), (0, "+375295555555"))
+        self.assert_ok(client, boris)
+        self.assertEqual(find_message(sip_messages(client.messages(), "received"), "INVITE ")[0],
+                         f"INVITE sip:+375295555555@127.0.0.1:{self.client_port} SIP/2.0")
+        placed = self.ended_events(reply["call"])[0]["fields"]
+        self.assertEqual((placed["agent"], placed["client"], placed["number"]), ("boris", 0, "+375295555555"))
+        self.wait_available("boris")
+
     def test_04_the_client_not_answering_in_time_ends_both_legs(self):
         anna = self.phone("anna", "agent-answer-offer.xml", "-d", "100")
         client = self.client("agent-ring-cancelled.xml")  # rings until CANCELled

@@ -183,7 +183,8 @@ export class AgentDesk {
       const outcome = c.outcome || 'in_progress';
       list.append(el('li', { testid: 'pop-last-call' },
         el('span', { text: formatTime(c.received_us) }),
-        el('span', { class: `outcome-${outcome}`, text: label('outcome', outcome) }),
+        el('span', { class: `outcome-${outcome}`,
+          text: (c.direction === 'outbound' ? `${t('history.outbound')} · ` : '') + label('outcome', outcome) }),
         el('span', { text: c.agent_name || '' }),
         el('span', { class: 'muted', text: c.talk_s ? formatDuration(c.talk_s * 1000) : '' })));
     }

@@ -178,7 +178,8 @@ export function historyItem(e, testid) {
   switch (e.kind) {
     case 'call': {
       const outcome = e.outcome || 'in_progress';
-      detail = [label('outcome', outcome), e.agent_name || '', e.talk_s ? formatDuration(e.talk_s * 1000) : '']
+      detail = [e.direction === 'outbound' ? t('history.outbound') : '', label('outcome', outcome),
+        e.agent_name || '', e.talk_s ? formatDuration(e.talk_s * 1000) : '']
         .filter(Boolean).join(' · ');
       break;
     }
