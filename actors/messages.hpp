@@ -52,6 +52,19 @@ using get_atom = caf::atom_constant<caf::atom("get")>;
 
 // Kinds of leg signals carried by leg_atom (int on the wire).
 enum class LegSignal : int { ringing = 1, answered = 2, failed = 3, hung_up = 4 };
+
+// Hands a leg signal (as sent over the actor boundary: an int) to a call
+// flow, inbound (domain::CallFlow) or click-to-call (domain::OutboundFlow),
+// and gives what it decides to `run`.
+template <class Flow, class Run>
+void feed_leg_signal(Flow& flow, domain::LegId leg, int signal, int status, Run&& run) {
+  switch (static_cast<LegSignal>(signal)) {
+    case LegSignal::ringing: run(flow.on_leg_ringing(leg)); break;
+    case LegSignal::answered: run(flow.on_leg_answered(leg)); break;
+    case LegSignal::failed: run(flow.on_leg_failed(leg, status)); break;
+    case LegSignal::hung_up: run(flow.on_leg_hung_up(leg)); break;
+  }
+}
 // Kinds of caller signals carried by caller_atom.
 enum class CallerSignal : int { cancelled = 1, hung_up = 2 };
 

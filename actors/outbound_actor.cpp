@@ -68,13 +68,7 @@ void run(Self self, domain::OutboundOutput out) {
 }
 
 void on_leg(Self self, domain::LegId leg, int signal, int status) {
-  auto& flow = *self->state.flow;
-  switch (static_cast<LegSignal>(signal)) {
-    case LegSignal::ringing: run(self, flow.on_leg_ringing(leg)); break;
-    case LegSignal::answered: run(self, flow.on_leg_answered(leg)); break;
-    case LegSignal::failed: run(self, flow.on_leg_failed(leg, status)); break;
-    case LegSignal::hung_up: run(self, flow.on_leg_hung_up(leg)); break;
-  }
+  feed_leg_signal(*self->state.flow, leg, signal, status, [self](auto out) { run(self, std::move(out)); });
 }
 }  // namespace
 

@@ -180,7 +180,12 @@ class Engine {
   void on_branch_terminated(Call& call, Leg& leg, Branch& branch);
   void end_branch(Branch& branch);
   void release_leg(Leg& leg);
-  void fail_leg_if_done(Call& call, Leg& leg);
+  void fail_leg_if_done(const domain::CallId& call, Leg& leg);
+  // Shared by the agents' legs and click-to-call's: a 1xx, a BYE from the
+  // phone, and a dialog's end (returns the handle, detached, to destroy).
+  void on_provisional(const domain::CallId& call, Leg& leg, Branch& branch, int status);
+  void on_bye_from_branch(const domain::CallId& call, Leg& leg, std::size_t index);
+  nua_handle_s* settle_terminated_branch(const domain::CallId& call, Leg& leg, Branch& branch);
 
   // engine_originate.cpp
   bool release_originated(const domain::CallId& id, domain::LegId leg);  // false: not one
@@ -191,7 +196,6 @@ class Engine {
   void on_originated_terminated(OriginatedCall& call, Leg& leg, Branch& branch);
   void end_originated_branch(OriginatedCall& call, Leg& leg, Branch& branch);
   void refuse_and_bye(Branch& branch, const Body& offer);
-  void fail_originated_leg_if_done(OriginatedCall& call, Leg& leg);
   void forget_originated_if_done(const domain::CallId& id);
   void end_originated_for_shutdown();
 

@@ -91,7 +91,7 @@ void Engine::originate(const domain::CallId& id, domain::LegId leg_id, const std
     nua_set_hparams(nh, NUTAG_AUTOACK(0), TAG_END());
     nua_invite(nh, NUTAG_URL(contact.c_str()), TAG_END());  // no body: a late offer
   }
-  fail_originated_leg_if_done(call, leg);
+  fail_leg_if_done(call.id, leg);
 }
 
 void Engine::dial(const domain::CallId& id, domain::LegId leg_id, domain::LegId agent_leg,
@@ -117,7 +117,7 @@ void Engine::dial(const domain::CallId& id, domain::LegId leg_id, domain::LegId 
     branch.state = BranchState::failed;
     branch.final_status = 500;
     leg.branches.push_back(std::move(branch));
-    fail_originated_leg_if_done(call, leg);
+    fail_leg_if_done(call.id, leg);
     return;
   }
   handles_[nh] = std::move(ctx);
@@ -215,12 +215,7 @@ void Engine::on_originated_event(int event, int status, HandleCtx& ctx, const si
       on_originated_response(call, leg, ctx.branch, status, sip);
       break;
     case nua_i_bye:
-      metrics_.response_sent(200);  // sent by nua
-      if (leg.answered && leg.winner == ctx.branch && !leg.released && !leg.over) {
-        leg.over = true;
-        if (signals_on()) signals_.leg_hung_up(call.id, leg.id);
-      }
-      branch.state = BranchState::ended;
+      on_bye_from_branch(call.id, leg, ctx.branch);
       break;
     case nua_i_state:
       if (callstate == nua_callstate_terminated) on_originated_terminated(call, leg, branch);
@@ -235,12 +230,7 @@ void Engine::on_originated_response(OriginatedCall& call, Leg& leg, std::size_t 
   Branch& b = leg.branches[index];
   const bool agent_leg = leg.id == call.agent_leg;
   if (status < 200) {
-    if (status <= 100) return;
-    if (b.state == BranchState::inviting) b.state = BranchState::ringing;
-    if (!leg.ringing_reported && !leg.released && !leg.answered && !leg.over) {
-      leg.ringing_reported = true;
-      if (signals_on()) signals_.leg_ringing(call.id, leg.id);
-    }
+    on_provisional(call.id, leg, b, status);
     return;
   }
   if (status < 300) {
@@ -263,7 +253,7 @@ void Engine::on_originated_response(OriginatedCall& call, Leg& leg, std::size_t 
       refuse_and_bye(b, body);
       b.state = BranchState::failed;
       b.final_status = 488;
-      fail_originated_leg_if_done(call, leg);
+      fail_leg_if_done(call.id, leg);
       return;
     }
     b.state = BranchState::answered;
@@ -282,38 +272,13 @@ void Engine::on_originated_response(OriginatedCall& call, Leg& leg, std::size_t 
   if (b.state == BranchState::inviting || b.state == BranchState::ringing) {
     b.state = BranchState::failed;
     b.final_status = sip_status_of(status);
-    fail_originated_leg_if_done(call, leg);
+    fail_leg_if_done(call.id, leg);
   }
-}
-
-void Engine::fail_originated_leg_if_done(OriginatedCall& call, Leg& leg) {
-  if (leg.released || leg.answered || leg.over) return;
-  std::vector<int> statuses;
-  for (const auto& b : leg.branches) {
-    if (b.state != BranchState::failed) return;
-    statuses.push_back(b.final_status);
-  }
-  leg.over = true;
-  if (signals_on()) signals_.leg_failed(call.id, leg.id, best_final_response(statuses));
 }
 
 void Engine::on_originated_terminated(OriginatedCall& call, Leg& leg, Branch& b) {
-  const std::size_t index = static_cast<std::size_t>(&b - leg.branches.data());
-  if (b.state == BranchState::answered && leg.answered && leg.winner == index && !leg.released && !leg.over) {
-    // The dialog ended without a BYE reaching us.
-    leg.over = true;
-    if (signals_on()) signals_.leg_hung_up(call.id, leg.id);
-  }
-  if (b.state == BranchState::inviting || b.state == BranchState::ringing) {
-    b.state = BranchState::failed;
-    if (b.final_status == 0) b.final_status = 500;
-    fail_originated_leg_if_done(call, leg);
-  }
-  if (b.state != BranchState::failed) b.state = BranchState::ended;
-  nua_handle_s* nh = b.nh;
-  b.nh = nullptr;
   const domain::CallId id = call.id;
-  destroy_handle(nh);
+  destroy_handle(settle_terminated_branch(id, leg, b));
   forget_originated_if_done(id);
 }
 

@@ -61,7 +61,7 @@ void Engine::ring(const domain::CallId& id, domain::LegId leg_id, const std::str
                SIPTAG_CONTENT_TYPE_STR(call->offer.type.c_str()),
                SIPTAG_PAYLOAD_STR(call->offer.data.c_str()), TAG_END());
   }
-  fail_leg_if_done(*call, leg);
+  fail_leg_if_done(call->id, leg);
 }
 
 void Engine::release(const domain::CallId& id, domain::LegId leg_id) {
@@ -109,12 +109,7 @@ void Engine::on_outbound_event(int event, int status, HandleCtx& ctx, const sip_
       on_invite_response(*call, *leg, ctx.branch, status, sip);
       break;
     case nua_i_bye:
-      metrics_.response_sent(200);  // sent by nua
-      if (leg->answered && leg->winner == ctx.branch && !leg->released && !leg->over) {
-        leg->over = true;
-        if (signals_on()) signals_.leg_hung_up(call->id, leg->id);
-      }
-      branch.state = BranchState::ended;
+      on_bye_from_branch(call->id, *leg, ctx.branch);
       break;
     case nua_i_state:
       if (callstate == nua_callstate_terminated) on_branch_terminated(*call, *leg, branch);
@@ -128,12 +123,7 @@ void Engine::on_invite_response(Call& call, Leg& leg, std::size_t index, int sta
                                 const sip_s* sip) {
   Branch& b = leg.branches[index];
   if (status < 200) {
-    if (status <= 100) return;
-    if (b.state == BranchState::inviting) b.state = BranchState::ringing;
-    if (!leg.ringing_reported && !leg.released && !leg.answered && !leg.over) {
-      leg.ringing_reported = true;
-      if (signals_on()) signals_.leg_ringing(call.id, leg.id);
-    }
+    on_provisional(call.id, leg, b, status);
     return;
   }
   if (status < 300) {
@@ -161,11 +151,11 @@ void Engine::on_invite_response(Call& call, Leg& leg, std::size_t index, int sta
   if (b.state == BranchState::inviting || b.state == BranchState::ringing) {
     b.state = BranchState::failed;
     b.final_status = status;
-    fail_leg_if_done(call, leg);
+    fail_leg_if_done(call.id, leg);
   }
 }
 
-void Engine::fail_leg_if_done(Call& call, Leg& leg) {
+void Engine::fail_leg_if_done(const domain::CallId& call, Leg& leg) {
   if (leg.released || leg.answered || leg.over) return;
   std::vector<int> statuses;
   for (const auto& b : leg.branches) {
@@ -173,16 +163,42 @@ void Engine::fail_leg_if_done(Call& call, Leg& leg) {
     statuses.push_back(b.final_status);
   }
   leg.over = true;
-  if (signals_on()) signals_.leg_failed(call.id, leg.id, best_final_response(statuses));
+  if (signals_on()) signals_.leg_failed(call, leg.id, best_final_response(statuses));
 }
 
 void Engine::on_branch_terminated(Call& call, Leg& leg, Branch& b) {
+  const domain::CallId id = call.id;
+  destroy_handle(settle_terminated_branch(id, leg, b));
+  forget_if_done(id);
+}
+
+// ---- a leg's branches, shared with click-to-call (engine_originate.cpp) ------
+
+void Engine::on_provisional(const domain::CallId& call, Leg& leg, Branch& b, int status) {
+  if (status <= 100) return;
+  if (b.state == BranchState::inviting) b.state = BranchState::ringing;
+  if (!leg.ringing_reported && !leg.released && !leg.answered && !leg.over) {
+    leg.ringing_reported = true;
+    if (signals_on()) signals_.leg_ringing(call, leg.id);
+  }
+}
+
+void Engine::on_bye_from_branch(const domain::CallId& call, Leg& leg, std::size_t index) {
+  metrics_.response_sent(200);  // sent by nua
+  if (leg.answered && leg.winner == index && !leg.released && !leg.over) {
+    leg.over = true;
+    if (signals_on()) signals_.leg_hung_up(call, leg.id);
+  }
+  leg.branches[index].state = BranchState::ended;
+}
+
+nua_handle_s* Engine::settle_terminated_branch(const domain::CallId& call, Leg& leg, Branch& b) {
   const std::size_t index = static_cast<std::size_t>(&b - leg.branches.data());
   if (b.state == BranchState::answered && leg.answered && leg.winner == index &&
       !leg.released && !leg.over) {
-    // The dialog ended without a BYE reaching us: the agent is gone.
+    // The dialog ended without a BYE reaching us: that phone is gone.
     leg.over = true;
-    if (signals_on()) signals_.leg_hung_up(call.id, leg.id);
+    if (signals_on()) signals_.leg_hung_up(call, leg.id);
   }
   if (b.state == BranchState::inviting || b.state == BranchState::ringing) {
     b.state = BranchState::failed;
@@ -192,9 +208,7 @@ void Engine::on_branch_terminated(Call& call, Leg& leg, Branch& b) {
   if (b.state != BranchState::failed) b.state = BranchState::ended;
   nua_handle_s* nh = b.nh;
   b.nh = nullptr;
-  const domain::CallId id = call.id;
-  destroy_handle(nh);
-  forget_if_done(id);
+  return nh;
 }
 
 }  // namespace callboard::sip

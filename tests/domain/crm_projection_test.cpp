@@ -7,6 +7,7 @@
 #include <set>
 
 #include "domain/views/crm_views.hpp"
+#include "recorded_log.hpp"
 
 using namespace callboard::domain;
 
@@ -16,25 +17,9 @@ constexpr Timestamp kDay = 86'400LL * kMicrosPerSecond;
 constexpr Timestamp kT0 = 20'000LL * kDay + 9 * 3600LL * kMicrosPerSecond;  // 2024-10-04 09:00 UTC
 constexpr Timestamp kS = kMicrosPerSecond;
 
-struct Log {
-  std::vector<RecordedEvent> events;
-  std::map<std::string, std::uint64_t> versions;
-  void add(const std::string& stream, Timestamp t, Event e) {
-    RecordedEvent r;
-    r.sequence = events.size() + 1;
-    r.time = t;
-    r.stream = stream;
-    r.stream_version = ++versions[stream];
-    r.event = std::move(e);
-    events.push_back(std::move(r));
-  }
+struct Log : callboard::test::RecordedLog {
   void client(ClientId id, Timestamp t, Event e) { add(client_stream(id), t, std::move(e)); }
   void call(const CallId& id, Timestamp t, Event e) { add(call_stream(id), t, std::move(e)); }
-  CrmViews replay() const {
-    CrmViews v;
-    for (const auto& e : events) v.apply(e);
-    return v;
-  }
 };
 
 std::vector<ClientId> ids(const CrmViews& v, const std::string& q, std::size_t limit = 10) {

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "domain/views/crm_views.hpp"
+#include "recorded_log.hpp"
 
 using namespace callboard::domain;
 
@@ -11,22 +12,7 @@ namespace {
 
 constexpr Timestamp kT0 = 1'780'000'000'000'000;
 
-struct Log {
-  std::vector<RecordedEvent> events;
-  void add(const std::string& stream, Timestamp t, Event e) {
-    RecordedEvent r;
-    r.sequence = events.size() + 1;
-    r.time = t;
-    r.stream = stream;
-    r.event = std::move(e);
-    events.push_back(std::move(r));
-  }
-  CrmViews replay() const {
-    CrmViews v;
-    for (const auto& e : events) v.apply(e);
-    return v;
-  }
-};
+using Log = callboard::test::RecordedLog;
 
 // Anna calls client 1 from his card: her phone at kT0, the client answers
 // 8 s later, 30 s of talk, the client hangs up. Then a second attempt the

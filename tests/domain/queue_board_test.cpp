@@ -5,6 +5,7 @@
 #include "domain/client.hpp"
 #include "domain/views/crm_views.hpp"
 #include "domain/views/queue_board.hpp"
+#include "recorded_log.hpp"
 
 using namespace callboard;
 using namespace callboard::domain;
@@ -14,17 +15,7 @@ namespace {
 constexpr Timestamp kT0 = 1'790'000'000'000'000;
 constexpr Duration kS = kMicrosPerSecond;
 
-struct Log {
-  std::vector<RecordedEvent> events;
-  RecordedEvent add(const std::string& stream, Timestamp t, Event e) {
-    RecordedEvent r;
-    r.sequence = events.size() + 1;
-    r.time = t;
-    r.stream = stream;
-    r.event = std::move(e);
-    events.push_back(r);
-    return r;
-  }
+struct Log : callboard::test::RecordedLog {
   // A call that arrives at `t` and joins `queue`.
   void queued(const CallId& call, const std::string& queue, Timestamp t) {
     add("call/" + call, t, CallReceived{call, "+37529" + call, "107", ""});

@@ -4,26 +4,12 @@
 #include "domain/classify.hpp"
 #include "domain/phone.hpp"
 #include "domain/views/crm_views.hpp"
+#include "recorded_log.hpp"
 
 using namespace callboard::domain;
 
 namespace {
-struct Log {
-  std::vector<RecordedEvent> events;
-  void add(const std::string& stream, Timestamp t, Event e) {
-    RecordedEvent r;
-    r.sequence = events.size() + 1;
-    r.time = t;
-    r.stream = stream;
-    r.event = std::move(e);
-    events.push_back(std::move(r));
-  }
-  CrmViews replay() const {
-    CrmViews v;
-    for (const auto& e : events) v.apply(e);
-    return v;
-  }
-};
+using Log = callboard::test::RecordedLog;
 
 constexpr Timestamp kT0 = 1'780'000'000'000'000;
 

@@ -178,8 +178,9 @@ class CallsTest(ServerTestCase):
         open(os.path.join(conf, "contacts"), "w").close()
         out = subprocess.run(["baresip", "-f", conf, "-e", f"/dial sip:100@{self.server.sip_target}",
                               "-t", "6"], capture_output=True, text=True, timeout=30)
+        self.assertIn("Call established", out.stdout,
+                      f"baresip:\n{out.stdout[-3000:]}\n{out.stderr[-1000:]}\n--- server:\n{self.server.log()}")
         self.assert_ok(boris)
-        self.assertIn("Call established", out.stdout, out.stdout[-2000:])
         call = self.ended_call(MARIA)
         self.assertEqual(call["agent"], "boris")
         self.assertEqual(call["outcome"], "answered")
