@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
   cli.add_subcommand("run", "serve (the default)");
   auto* check_cmd = cli.add_subcommand("check-config", "validate a configuration file");
   std::string check_path;
-  check_cmd->add_option("file", check_path, "configuration file")->required();
+  check_cmd->add_option("file", check_path, "configuration file (default: the -c file)");
   auto* replay_cmd = cli.add_subcommand("replay", "rebuild the views from the log alone; print counts, digest, time");
   std::uint64_t until = 0;
   replay_cmd->add_option("--until", until, "stop after this sequence (default: the log's end)");
@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
   events_cmd->add_option("--stream", stream, "stream id, e.g. client/42 or call/<id>")->required();
   CLI11_PARSE(cli, argc, argv);
 
-  if (*check_cmd) return check_config(check_path);
+  if (*check_cmd) return check_config(check_path.empty() ? config_path : check_path);
   auto config = config_for(config_path, data_dir);
   if (!config) return fail(config.status());
   if (*replay_cmd) return replay(*config, until);
