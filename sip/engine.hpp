@@ -25,6 +25,7 @@
 // been destroyed (nua_callstate_terminated).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -180,6 +181,12 @@ class Engine {
   void on_branch_terminated(Call& call, Leg& leg, Branch& branch);
   void end_branch(Branch& branch);
   void release_leg(Leg& leg);
+  // INVITEs every registered contact of `sip_user` (From: from_number with
+  // from_name) as branches of `leg`, `invite` sending each; false (the leg
+  // failed with 480) when he has none.
+  bool fork_leg(const domain::CallId& id, Leg& leg, HandleCtx::Kind kind, const std::string& sip_user,
+                const std::string& from_number, const std::string& from_name,
+                const std::function<void(nua_handle_s*, const std::string&)>& invite);
   void fail_leg_if_done(const domain::CallId& call, Leg& leg);
   // Shared by the agents' legs and click-to-call's: a 1xx, a BYE from the
   // phone, and a dialog's end (returns the handle, detached, to destroy).

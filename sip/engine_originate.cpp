@@ -59,39 +59,14 @@ void Engine::originate(const domain::CallId& id, domain::LegId leg_id, const std
   Leg& leg = call.legs[leg_id];
   leg.id = leg_id;
 
-  const auto contacts = registrar_.contacts(sip_user, now_s());
-  if (contacts.empty()) {
-    leg.over = true;
-    if (signals_on()) signals_.leg_failed(id, leg_id, 480);
-    forget_originated_if_done(id);
-    return;
-  }
-  // His phone shows whom it is calling.
-  std::string from = "<" + uri_for(client_number) + ">";
-  if (!client_name.empty()) from = quote_display_name(client_name) + " " + from;
-  const std::string to = "<" + uri_for(sip_user) + ">";
-  for (const auto& contact : contacts) {
-    const std::size_t index = leg.branches.size();
-    auto ctx = std::make_unique<HandleCtx>(HandleCtx{HandleCtx::Kind::originated, id, leg_id, index});
-    nua_handle_t* nh = nua_handle(nua_, ctx.get(), SIPTAG_FROM_STR(from.c_str()), SIPTAG_TO_STR(to.c_str()),
-                                  TAG_END());
-    Branch branch;
-    branch.contact = contact;
-    if (!nh) {
-      branch.state = BranchState::failed;
-      branch.final_status = 500;
-      leg.branches.push_back(std::move(branch));
-      continue;
-    }
-    handles_[nh] = std::move(ctx);
-    branch.nh = nh;
-    leg.branches.push_back(std::move(branch));
-    // Processed by nua in order, before the INVITE: this handle's 200 waits
-    // for nua_ack() with our answer.
-    nua_set_hparams(nh, NUTAG_AUTOACK(0), TAG_END());
-    nua_invite(nh, NUTAG_URL(contact.c_str()), TAG_END());  // no body: a late offer
-  }
-  fail_leg_if_done(call.id, leg);
+  const bool forked = fork_leg(id, leg, HandleCtx::Kind::originated, sip_user, client_number, client_name,
+                              [](nua_handle_s* nh, const std::string& contact) {
+                                // Processed by nua in order, before the INVITE: this
+                                // handle's 200 waits for nua_ack() with our answer.
+                                nua_set_hparams(nh, NUTAG_AUTOACK(0), TAG_END());
+                                nua_invite(nh, NUTAG_URL(contact.c_str()), TAG_END());  // a late offer
+                              });
+  if (!forked) forget_originated_if_done(id);
 }
 
 void Engine::dial(const domain::CallId& id, domain::LegId leg_id, domain::LegId agent_leg,

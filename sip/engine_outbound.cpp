@@ -30,19 +30,31 @@ void Engine::ring(const domain::CallId& id, domain::LegId leg_id, const std::str
   Leg& leg = call->legs[leg_id];
   leg.id = leg_id;
 
+  const Body& offer = call->offer;
+  fork_leg(id, leg, HandleCtx::Kind::outbound, sip_user, caller, caller_name,
+           [&offer](nua_handle_s* nh, const std::string& contact) {
+             // The caller's offer, as it came (an INVITE without one was refused).
+             nua_invite(nh, NUTAG_URL(contact.c_str()), SIPTAG_CONTENT_TYPE_STR(offer.type.c_str()),
+                        SIPTAG_PAYLOAD_STR(offer.data.c_str()), TAG_END());
+           });
+}
+
+bool Engine::fork_leg(const domain::CallId& id, Leg& leg, HandleCtx::Kind kind, const std::string& sip_user,
+                      const std::string& from_number, const std::string& from_name,
+                      const std::function<void(nua_handle_s*, const std::string&)>& invite) {
   const auto contacts = registrar_.contacts(sip_user, now_s());
   if (contacts.empty()) {
     leg.over = true;
-    if (signals_on()) signals_.leg_failed(id, leg_id, 480);
-    return;
+    if (signals_on()) signals_.leg_failed(id, leg.id, 480);
+    return false;
   }
-  std::string from = "<" + uri_for(caller) + ">";
-  if (!caller_name.empty()) from = quote_display_name(caller_name) + " " + from;
+  // His phone shows who calls (or, for click-to-call, whom he calls).
+  std::string from = "<" + uri_for(from_number) + ">";
+  if (!from_name.empty()) from = quote_display_name(from_name) + " " + from;
   const std::string to = "<" + uri_for(sip_user) + ">";
-
   for (const auto& contact : contacts) {
     const std::size_t index = leg.branches.size();
-    auto ctx = std::make_unique<HandleCtx>(HandleCtx{HandleCtx::Kind::outbound, id, leg_id, index});
+    auto ctx = std::make_unique<HandleCtx>(HandleCtx{kind, id, leg.id, index});
     nua_handle_t* nh = nua_handle(nua_, ctx.get(), SIPTAG_FROM_STR(from.c_str()),
                                   SIPTAG_TO_STR(to.c_str()), TAG_END());
     Branch branch;
@@ -56,12 +68,10 @@ void Engine::ring(const domain::CallId& id, domain::LegId leg_id, const std::str
     handles_[nh] = std::move(ctx);
     branch.nh = nh;
     leg.branches.push_back(std::move(branch));
-    // The caller's offer, as it came (an INVITE without one was refused).
-    nua_invite(nh, NUTAG_URL(contact.c_str()),
-               SIPTAG_CONTENT_TYPE_STR(call->offer.type.c_str()),
-               SIPTAG_PAYLOAD_STR(call->offer.data.c_str()), TAG_END());
+    invite(nh, contact);
   }
-  fail_leg_if_done(call->id, leg);
+  fail_leg_if_done(id, leg);
+  return true;
 }
 
 void Engine::release(const domain::CallId& id, domain::LegId leg_id) {
