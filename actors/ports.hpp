@@ -97,6 +97,7 @@ struct ScreenPop {
   std::string caller_name;
   std::string dialled;
   std::string entry_point_name;  // "Sales line"
+  std::string source;            // call tracking: the number's traffic source, or empty
   std::string region;            // "BY", and location below
   std::string location;          // "Минск"
   std::optional<domain::ClientCard> card;  // nullopt: unknown number

@@ -168,11 +168,12 @@ domain::Config read(const Reader& r, const YAML::Node& root, const std::string& 
   std::set<std::string> numbers;
   for (const auto& n : r.seq(root["entry_points"], "entry_points")) {
     std::string p = at("entry_points", i++);
-    r.only_keys(n, p, {"number", "name", "department", "known", "unknown", "regions", "region_default",
-                       "fallback", "hours"});
+    r.only_keys(n, p, {"number", "name", "department", "source", "known", "unknown", "regions",
+                       "region_default", "fallback", "hours"});
     domain::EntryPointConfig e;
     e.number = r.str(n["number"], p + ".number");
     e.name = r.str(n["name"], p + ".name", false);
+    e.source = r.str(n["source"], p + ".source", false);
     e.department = r.str(n["department"], p + ".department");
     if (!numbers.insert(e.number).second) r.fail(n["number"], p + ".number", "duplicate number '" + e.number + "'");
     if (!c.find_department(e.department))

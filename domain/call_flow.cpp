@@ -17,11 +17,13 @@ std::string failure_reason(int status) {
 }
 }  // namespace
 
-CallFlow::CallFlow(CallId id, std::string caller_name, std::string dialled, std::string department)
+CallFlow::CallFlow(CallId id, std::string caller_name, std::string dialled, std::string department,
+                   std::string source)
     : id_(std::move(id)),
       caller_name_(std::move(caller_name)),
       dialled_(std::move(dialled)),
-      department_(std::move(department)) {}
+      department_(std::move(department)),
+      source_(std::move(source)) {}
 
 const AgentId* CallFlow::leg_agent(LegId leg) const {
   auto it = legs_.find(leg);
@@ -35,6 +37,7 @@ CallOutput CallFlow::start(const Classification& who, std::vector<RouteStep> pla
   plan_ = std::move(plan);
   phase_ = Phase::routing;
   out.events.emplace_back(CallReceived{id_, who_.caller, dialled_, caller_name_});
+  if (!source_.empty()) out.events.emplace_back(CallAttributed{id_, source_});
   out.events.emplace_back(CallClassified{id_, who_.client, who_.responsible, who_.region});
   step_ = 0;
   start_step(out);

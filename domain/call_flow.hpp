@@ -77,8 +77,10 @@ class CallFlow {
  public:
   enum class Phase { created, routing, queued, answered, ended };
 
-  // department: the entry point's, for a call-back task when nobody answers.
-  CallFlow(CallId id, std::string caller_name, std::string dialled, std::string department);
+  // department: the entry point's, for a call-back task when nobody answers;
+  // source: the entry point's call-tracking source (CallAttributed), or empty.
+  CallFlow(CallId id, std::string caller_name, std::string dialled, std::string department,
+           std::string source = {});
 
   CallOutput start(const Classification& who, std::vector<RouteStep> plan);
   CallOutput on_targets(std::uint64_t attempt, const std::vector<AgentId>& targets);
@@ -104,6 +106,7 @@ class CallFlow {
   const Classification& classification() const { return who_; }
   const std::string& dialled() const { return dialled_; }
   const std::string& caller_name() const { return caller_name_; }
+  const std::string& source() const { return source_; }
   std::uint64_t attempt() const { return attempt_; }
   const AgentId* leg_agent(LegId leg) const;
 
@@ -132,6 +135,7 @@ class CallFlow {
   std::string caller_name_;
   std::string dialled_;
   std::string department_;
+  std::string source_;
   Classification who_;
   std::vector<RouteStep> plan_;
   Phase phase_ = Phase::created;

@@ -125,6 +125,10 @@ struct EntryPointConfig {
   std::string number;      // the dialled number as it arrives in the Request-URI user part
   std::string name;        // "Sales line"
   std::string department;  // who answers it
+  // Call tracking: the traffic source this number is published for (an ad
+  // campaign, a page of the site); empty: none. Recorded with every call to
+  // it (CallAttributed) and shown in the screen pop.
+  std::string source;
   // Known callers: ring the responsible manager first, for this long.
   bool responsible_first = true;
   std::uint32_t responsible_timeout_s = 0;  // 0: routing.responsible_timeout_s

@@ -61,6 +61,7 @@ enum class EventType : std::uint16_t {
   call_placed = 67,
   call_ended = 68,
   call_interrupted = 69,
+  call_attributed = 80,
 };
 
 #define CALLBOARD_EVENT(Name, Tag, Version)                         \
@@ -326,6 +327,16 @@ struct CallReceived {
   auto tie() const { return std::tie(call, caller, dialled, caller_name); }
 };
 
+// Call tracking: the dialled number is published for this traffic source.
+struct CallAttributed {
+  CALLBOARD_EVENT(CallAttributed, call_attributed, 1)
+  static constexpr const char* kFields = "call,source";
+  CallId call;
+  std::string source;
+  auto tie() { return std::tie(call, source); }
+  auto tie() const { return std::tie(call, source); }
+};
+
 struct CallClassified {
   CALLBOARD_EVENT(CallClassified, call_classified, 1)
   static constexpr const char* kFields = "call,client,responsible,region";
@@ -439,7 +450,8 @@ using Event = std::variant<ClientCreated, ClientUpdated, PhoneLinked, PhoneUnlin
                            TaskCreated, TaskCompleted, AgentCreated, AgentRegistered,
                            AgentUnregistered, AgentStateChanged, AgentPauseChanged, CallReceived, CallClassified,
                            RoutingDecided, CallQueued, AgentOffered, OfferFailed, CallAnswered,
-                           CallEnded, CallInterrupted, CallResultRecorded, CallPlaced>;
+                           CallEnded, CallInterrupted, CallResultRecorded, CallPlaced,
+                           CallAttributed>;
 
 EventType type_of(const Event& e);
 const char* name_of(const Event& e);

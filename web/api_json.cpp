@@ -109,6 +109,7 @@ json call_json(const domain::CallRecord& c, const domain::Config& config) {
             {"caller", c.caller},
             {"dialled", c.dialled},
             {"direction", domain::to_string(c.direction)},
+            {"source", c.source.empty() ? json(nullptr) : json(c.source)},
             {"agent", c.agent.empty() ? json(nullptr) : json(c.agent)},
             {"agent_name", c.agent.empty() ? json(nullptr) : json(agent_name(config, c.agent))},
             {"outcome", c.outcome ? json(domain::to_string(*c.outcome)) : json(nullptr)},

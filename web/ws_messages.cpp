@@ -48,6 +48,7 @@ std::string pop_message(const actors::ScreenPop& pop, const domain::Config& conf
             {"entry_point", pop.entry_point_name},
             {"region", pop.region},
             {"location", pop.location},
+            {"source", pop.source.empty() ? json(nullptr) : json(pop.source)},
             {"card", pop.card ? card_json(*pop.card, config) : json(nullptr)},
             {"server_time_us", now}};
   return dump_json(j);

@@ -296,7 +296,7 @@ void CrmViews::on(const RecordedEvent& r, const DealAmountChanged& e) {
 void CrmViews::on(const RecordedEvent& r, const DealClosed& e) {
   touch(r, e.client);
   if (Deal* d = mutable_deal(e.client, e.deal)) {
-    if (!d->closed) deal_index_.closed(e.deal, d->stage, e.won);
+    deal_index_.closed(e.deal, d->stage, e.won);
     d->closed = true;
     d->won = e.won;
     add_history(e.client, entry(HistoryEntry::Kind::deal,
@@ -408,6 +408,11 @@ void CrmViews::on(const RecordedEvent& r, const CallPlaced& e) {
   h.time = r.time;
   h.call = e.call;
   add_history(e.client, std::move(h));
+}
+
+void CrmViews::on(const RecordedEvent&, const CallAttributed& e) {
+  auto it = calls_.find(e.call);
+  if (it != calls_.end()) it->second.source = e.source;
 }
 
 void CrmViews::on(const RecordedEvent& r, const CallClassified& e) {

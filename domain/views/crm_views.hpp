@@ -71,6 +71,7 @@ struct CallRecord {
   // Outbound (CallPlaced): caller is the caller id shown to the client,
   // dialled the client's number, received when the agent's phone was rung.
   CallDirection direction = CallDirection::inbound;
+  std::string source;  // call tracking (CallAttributed), or empty
   Duration wait() const;  // received -> answered (or -> ended when unanswered)
   Duration talk() const;  // answered -> ended, 0 when unanswered
 };
@@ -195,7 +196,7 @@ class CrmViews {
 
   // ---- snapshots (crm_views_io.cpp) ------------------------------------------
   // The layout of save(): bump it whenever save() changes.
-  static constexpr std::uint32_t kSnapshotVersion = 2;  // 2: CallRecord::direction
+  static constexpr std::uint32_t kSnapshotVersion = 3;  // 2: CallRecord::direction, 3: CallRecord::source
   void save(ByteWriter& out) const;
   // Fresh views from save()'s bytes, their derived indexes rebuilt.
   // Errors: corruption (what did not decode).
@@ -241,6 +242,7 @@ class CrmViews {
   void on(const RecordedEvent& r, const CallInterrupted& e);
   void on(const RecordedEvent& r, const CallResultRecorded& e);
   void on(const RecordedEvent& r, const CallPlaced& e);
+  void on(const RecordedEvent& r, const CallAttributed& e);
   // The record every call starts with (CallReceived, CallPlaced).
   CallRecord& open_call(const RecordedEvent& r, const CallId& id, const std::string& caller,
                         const std::string& dialled);

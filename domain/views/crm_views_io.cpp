@@ -164,6 +164,7 @@ void CrmViews::save(ByteWriter& w) const {
     w.u64(c.outcome ? static_cast<std::uint64_t>(*c.outcome) : 0);
     w.u64(static_cast<std::uint64_t>(c.ended_by));
     w.u64(static_cast<std::uint64_t>(c.direction));
+    w.str(c.source);
   }
   w.u64(open_calls_.size());
   for (const CallId& id : sorted_keys(open_calls_)) {
@@ -273,7 +274,7 @@ Result<CrmViews> CrmViews::load(std::string_view bytes) {
     std::uint64_t outcome = 0;
     if (!r.str(c.id) || !r.u64(c.client) || !r.str(c.caller) || !r.str(c.dialled) || !r.i64(c.received) ||
         !r.i64(c.answered) || !r.i64(c.ended) || !r.str(c.agent) || !r.u64(outcome) ||
-        !get_enum(r, c.ended_by, 3) || !get_enum(r, c.direction, 1) || outcome > 255)
+        !get_enum(r, c.ended_by, 3) || !get_enum(r, c.direction, 1) || !r.str(c.source) || outcome > 255)
       return bad("a call");
     if (outcome != 0) c.outcome = static_cast<CallOutcome>(outcome);
     CallId id = c.id;
@@ -424,7 +425,7 @@ std::string CrmViews::digest() const {
 #if defined(__x86_64__) && defined(__GLIBCXX__)
 static_assert(sizeof(Client) == 224, "Client changed: update CrmViews::save/load and kSnapshotVersion");
 static_assert(sizeof(Deal) == 120, "Deal changed: update CrmViews::save/load and kSnapshotVersion");
-static_assert(sizeof(CallRecord) == 168, "CallRecord changed: update CrmViews::save/load and kSnapshotVersion");
+static_assert(sizeof(CallRecord) == 200, "CallRecord changed: update CrmViews::save/load and kSnapshotVersion");
 static_assert(sizeof(HistoryEntry) == 120, "HistoryEntry changed: update CrmViews::save/load and kSnapshotVersion");
 static_assert(sizeof(AgentView) == 224, "AgentView changed: update CrmViews::save/load and kSnapshotVersion");
 static_assert(sizeof(Task) == 248, "Task changed: update CrmViews::save/load and kSnapshotVersion");

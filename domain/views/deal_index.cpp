@@ -19,6 +19,9 @@ void DealIndex::closed(DealId deal, const std::string& stage, bool won) {
     it->second.erase(deal);
     if (it->second.empty()) open_.erase(it);
   }
+  // Closed again with the other result: it moves, so a rebuild from the
+  // deals (which keep only the last result) gives the same index.
+  (won ? lost_ : won_).erase(deal);
   (won ? won_ : lost_).insert(deal);
 }
 

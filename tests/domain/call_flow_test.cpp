@@ -82,6 +82,17 @@ CallFlow queued() {
 
 BOOST_AUTO_TEST_SUITE(call_flow)
 
+BOOST_AUTO_TEST_CASE(a_tracked_number_attributes_the_call_to_its_source_right_after_it_is_received) {
+  CallFlow f("c1", "", "101", "sales", "Яндекс.Директ: весна");
+  const CallOutput out = f.start(known(), {department_step()});
+  BOOST_REQUIRE(out.events.size() >= 3u);
+  BOOST_TEST(std::holds_alternative<CallReceived>(out.events[0]));
+  BOOST_TEST((std::get<CallAttributed>(out.events[1]) == CallAttributed{"c1", "Яндекс.Директ: весна"}));
+  BOOST_TEST(std::holds_alternative<CallClassified>(out.events[2]));
+  // An untracked number writes no attribution.
+  BOOST_TEST(events<CallAttributed>(flow().start(known(), {department_step()})).empty());
+}
+
 BOOST_AUTO_TEST_CASE(start_records_the_call_and_asks_for_the_first_steps_targets) {
   CallFlow f = flow();
   auto out = f.start(known(), {responsible_step(), department_step()});

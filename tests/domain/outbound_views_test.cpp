@@ -66,6 +66,23 @@ BOOST_AUTO_TEST_CASE(an_outbound_call_is_in_the_clients_history_with_its_agent_a
   BOOST_TEST(v.open_call_count() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_tracked_call_keeps_its_source_through_a_snapshot) {
+  Log log = calls();
+  log.add("call/i1", kT0 + 90'000'001, CallAttributed{"i1", "Яндекс.Директ"});
+  const CrmViews v = log.replay();
+  BOOST_TEST(v.call("i1")->source == "Яндекс.Директ");
+  BOOST_TEST(v.call("o1")->source.empty());
+  std::string bytes;
+  {
+    ByteWriter w([&bytes](std::string_view s) { bytes.append(s); }, 64);
+    v.save(w);
+  }
+  auto loaded = CrmViews::load(bytes);
+  BOOST_REQUIRE_MESSAGE(loaded.is_ok(), loaded.status().to_string());
+  BOOST_TEST(loaded->call("i1")->source == "Яндекс.Директ");
+  BOOST_TEST(loaded->digest() == v.digest());
+}
+
 BOOST_AUTO_TEST_CASE(an_outbound_call_without_an_end_is_open_for_start_up_recovery) {
   Log log = calls();
   log.add("call/o3", kT0 + 200'000'000, CallPlaced{"o3", "anna", 1, "+375291111111", "+375172000100"});

@@ -100,6 +100,7 @@ std::vector<RecordedEvent> mixed_log(unsigned seed, std::size_t steps) {
         const CallId call = "call" + std::to_string(++calls);
         const std::string agent = agents[rng() % agents.size()];
         add(call_stream(call), CallReceived{call, "+375291111111", rng() % 3 ? "100" : "200", ""});
+        if (calls % 4 == 0) add(call_stream(call), CallAttributed{call, "Сайт: /цены"});
         add(call_stream(call), CallClassified{call, c, "", "BY"});
         add(call_stream(call), AgentOffered{call, agent});
         add(agent_stream(agent), AgentStateChanged{agent, AgentState::ringing, "", call});

@@ -159,6 +159,26 @@ class CallsTest(ServerTestCase):
         self.assertEqual(call["ended_by"], "agent")
         self.wait_agents_available("boris")
 
+    def test_05b_a_call_to_a_tracked_number_is_attributed_to_its_source(self):
+        boris = self.phone("boris", "agent-hangup.xml", "-d", "300")
+        caller = self.caller(MARIA, "caller-hungup.xml", dialled="101")
+        self.assert_ok(caller, boris)
+        call = self.ended_call(MARIA)
+        self.assertEqual((call["dialled"], call["agent"]), ("101", "boris"))
+        self.assertEqual(call["source"], "Яндекс.Директ, кампания «Арматура»")
+        names = self.names(self.call_events(call["id"]))
+        self.assertEqual(names[:3], ["CallReceived", "CallAttributed", "CallClassified"])
+        # A call to the untracked line has no source.
+        self.assertIsNone(self.ended_call_to("100")["source"])
+        self.wait_agents_available("boris")
+
+    def ended_call_to(self, dialled):
+        status, body = self.supervisor.get("/api/calls")
+        self.assertEqual(status, 200, body)
+        calls = [c for c in body["calls"] if c["dialled"] == dialled and c["outcome"]]
+        self.assertTrue(calls, body)
+        return calls[0]
+
     def test_06_baresip_calls_and_a_sipp_agent_answers(self):
         boris = self.phone("boris", "agent-hangup.xml", "-d", "800")
         conf = os.path.join(self.workdir, "baresip")

@@ -60,10 +60,12 @@ st::NewEvent agent_event(const std::string& agent, dom::Event e) {
 }
 
 struct Fixture {
+  // Declared so that the group commit (its delivery thread calls the views
+  // and the metrics) is destroyed first.
   std::unique_ptr<st::EventLog> log = st::make_memory_log();
-  st::GroupCommitLog group{*log};
   st::ViewHost views;
   callboard::monitoring::Metrics metrics;
+  st::GroupCommitLog group{*log};
 
   void append(std::vector<st::NewEvent> events) {
     auto r = group.append(std::move(events));

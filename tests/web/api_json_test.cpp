@@ -106,8 +106,12 @@ BOOST_AUTO_TEST_CASE(websocket_frames_have_their_type_and_fields) {
   BOOST_TEST(p["type"] == "pop");
   BOOST_TEST(p["entry_point"] == "Отдел продаж");
   BOOST_TEST(p["card"]["name"] == "Алексей Смирнов");
+  BOOST_TEST(p["source"].is_null());  // an untracked number
+  pop.source = "Яндекс.Директ";
   pop.card.reset();
-  BOOST_TEST(json::parse(pop_message(pop, config, now))["card"].is_null());
+  p = json::parse(pop_message(pop, config, now));
+  BOOST_TEST(p["card"].is_null());
+  BOOST_TEST(p["source"] == "Яндекс.Директ");
 
   json closed = json::parse(pop_closed_message("c1", "answered_elsewhere"));
   BOOST_TEST(closed["type"] == "pop_closed");
