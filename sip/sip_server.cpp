@@ -12,6 +12,7 @@
 
 #include "sip/sip_server.hpp"
 
+#include <pthread.h>
 #include <sodium.h>
 
 #include <atomic>
@@ -152,6 +153,8 @@ class SipServer::Impl {
   // failed to bind); the loop then runs until the engine's shutdown ends.
   void run(actors::CallSignals& signals, std::promise<Status> opened) {
     sofia_thread_id_.store(std::this_thread::get_id());
+    // Named for per-thread CPU figures (/proc/PID/task/*/comm, bench/routing).
+    pthread_setname_np(pthread_self(), "cb-sip");
     su_init();
     Status result = serve(signals, opened);
     su_deinit();

@@ -105,6 +105,24 @@ class Run:
         log("%s idle CPU: %.2f%% of one core (%d s)" % (srv.name, pct, seconds))
         return pct
 
+    def wait_quiet(self, srv, max_s=150.0, below_pct=5.0, quiet_s=3):
+        """After an overloaded step the server goes on for a while: it
+        retransmits final responses to the stopped SIPps (Timer G, up to
+        32 s), ends calls by their timers and empties its queues. A latency
+        step started then measures that backlog, so this waits until the
+        server used under below_pct of a core for quiet_s seconds in a row."""
+        end = time.monotonic() + max_s
+        quiet = 0
+        prev = procs.cpu_ticks_line(srv.pids).split()
+        while time.monotonic() < end and quiet < quiet_s:
+            time.sleep(1.0)
+            cur = procs.cpu_ticks_line(srv.pids).split()
+            pct = 100.0 * (int(cur[1]) - int(prev[1])) / procs.CLK_TCK / max(1e-3, float(cur[0]) - float(prev[0]))
+            quiet = quiet + 1 if pct < below_pct else 0
+            prev = cur
+        log("%s %s quiet (under %.0f%% of a core for %d s)" % (
+            srv.name, "is" if quiet >= quiet_s else "is NOT", below_pct, quiet_s))
+
     def step(self, srv, label, rate, attempt, calls, idle_pct, capture=False):
         a = self.a
         sd = os.path.join(a.work, srv.name, label, "r%d-t%d" % (rate, attempt))
@@ -162,10 +180,12 @@ class Run:
                              "-trace_err", "-trace_screen", "-trace_rtt", "-rtt_freq", "1", "-trace_shortmsg"])
         perf = None
         if rate in a.perf_rates and not capture:
-            # call graphs with frame pointers are poor in -O2 code; dwarf is too heavy for
-            # 2 cores: -g (fp) still attributes the self time to the right functions
-            perf = procs.Child(["perf", "record", "-F", "499", "-g", "-p", ",".join(map(str, srv.pids)),
-                                "-o", os.path.join(sd, "perf.data")], cwd=sd, log=os.path.join(sd, "perf.log"))
+            # call graphs with frame pointers are poor in -O2 code (fp, the default, still
+            # attributes the self time to the right functions); dwarf unwinds them, at a
+            # cost that distorts the step: use it for the profile, not for the rate
+            perf = procs.Child(["perf", "record", "-F", "499", "--call-graph", a.perf_callgraph,
+                                "-p", ",".join(map(str, srv.pids)), "-o", os.path.join(sd, "perf.data")],
+                               cwd=sd, log=os.path.join(sd, "perf.log"))
             self.children.append(perf)
         stop_sampler = threading.Event()
 
@@ -302,6 +322,7 @@ def parse_args():
     ap.add_argument("--lat-repeat", type=int, default=3)
     ap.add_argument("--keep-pcap", action="store_true")
     ap.add_argument("--perf-rates", default="", help="rates whose steps run under perf record (profiling)")
+    ap.add_argument("--perf-callgraph", default="fp", help="perf record --call-graph: fp, or dwarf,16384")
     ap.add_argument("--uac-port", type=int, default=27070)
     ap.add_argument("--reg-port", type=int, default=27071)
     ap.add_argument("--agent-base-port", type=int, default=27080)
@@ -357,6 +378,7 @@ def main():
             if lat_rate is None:
                 lat_rate = max(1, (best or a.rates[0]) // 2)
                 log("latency rate: %d cps (half of %s's best)" % (lat_rate, name))
+            run.wait_quiet(srv)
             summary["latency"][name] = run.latency(srv, lat_rate, idle)
             servers.drain(srv, a.step_pause_s, a.drain_max_s, log)
             srv.snapshot(os.path.join(srv.work, "final-metrics.txt"))

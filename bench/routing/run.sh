@@ -30,18 +30,23 @@
 # Knobs (environment):
 #   WORK=/tmp/callboard-bench-routing/run-<time>   where results go
 #   PEER_BENCH=/work/shared/peer-bench             peer-bench's folder (required)
-#   CALLS=3000                                     calls per step (both phases)
-#   PEER_RATES="100 200 400 ... 2800 3200 3600 4000"  rates of the peer phase
-#                        (peer-bench's default list, extended: Kamailio passed 2800)
-#   POOL_RATES="100 200 300 ... 1000 1200 1400 1600 2000 2400 2800"
-#   POOL_PAIRS_CPS=1600 POOL_SPAN_S=1.5
+#   CALLS=3000                                     calls per step (both phases; the pool
+#                        phase makes a step last at least POOL_MIN_STEP_S)
+#   PEER_RATES="100 200 400 ... 2800 3200 3600 4000 4800"  rates of the peer phase
+#                        (peer-bench's default list, extended: Kamailio passes 2800-3600)
+#   POOL_RATES="100 200 400 ... 1600 2000 2400 2800 3200 3600 4000 4800"
+#   POOL_MIN_STEP_S=5    a pool step sends max(CALLS, rate x this) calls: 3000 calls
+#                        at 3000 cps are a 1 s burst that the servers' socket
+#                        buffers and queues absorb, not a rate they sustain
+#   POOL_PAIRS_CPS=4000 POOL_SPAN_S=1.5
 #                        PAIRS = POOL_PAIRS_CPS x POOL_SPAN_S: up to that rate a
 #                        pair's next call comes >= 1.5 s after its previous one
 #                        began (a call lasts ~1.06 s). Above it pairs overlap,
 #                        which a proxy does not mind and Callboard refuses (480):
-#                        raise POOL_PAIRS_CPS if Callboard passes it. Every agent
-#                        costs Callboard some routing work per call, so the pool
-#                        is kept no larger than needed.
+#                        keep POOL_PAIRS_CPS >= the top rate Callboard reaches. A
+#                        call's routing work does not grow with the number of
+#                        agents; a big pool costs start-up and registration time
+#                        (6,000 pairs: 12,000 REGISTERs, ~30 s per server).
 #   LAT_RATE=auto        cps of the latency steps (auto: half Callboard's best)
 #   LAT_CALLS=3000 LAT_REPEAT=3
 #   PERF_RATES=""        pool rates whose Callboard steps run under perf record
@@ -56,9 +61,10 @@ PHASES=${2:-all}
 : "${WORK:=/tmp/callboard-bench-routing/run-$(date +%Y%m%d-%H%M%S)}"
 : "${PEER_BENCH:=/work/shared/peer-bench}"
 : "${CALLS:=3000}"
-: "${PEER_RATES:=100 200 400 600 800 1000 1200 1400 1600 1800 2000 2400 2800 3200 3600 4000}"
-: "${POOL_RATES:=100 200 300 400 500 600 700 800 900 1000 1200 1400 1600 2000 2400 2800}"
-: "${POOL_PAIRS_CPS:=1600}"
+: "${PEER_RATES:=100 200 400 600 800 1000 1200 1400 1600 1800 2000 2400 2800 3200 3600 4000 4800}"
+: "${POOL_RATES:=100 200 400 600 800 1000 1200 1400 1600 2000 2400 2800 3200 3600 4000 4800}"
+: "${POOL_MIN_STEP_S:=5}"
+: "${POOL_PAIRS_CPS:=4000}"
 : "${POOL_SPAN_S:=1.5}"
 : "${LAT_RATE:=auto}"
 : "${LAT_CALLS:=3000}"
@@ -131,7 +137,7 @@ main() {
 		echo "cpu: $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 		echo "callboard: $BIN ($(stat -c %y "$BIN"))"
 		echo "kamailio: $(kamailio -v 2>/dev/null | head -1)"; echo "sipp: $(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*')"
-		echo "CALLS=$CALLS PEER_RATES=[$PEER_RATES] POOL_RATES=[$POOL_RATES] POOL_PAIRS_CPS=$POOL_PAIRS_CPS POOL_SPAN_S=$POOL_SPAN_S"
+		echo "CALLS=$CALLS PEER_RATES=[$PEER_RATES] POOL_RATES=[$POOL_RATES] POOL_MIN_STEP_S=$POOL_MIN_STEP_S POOL_PAIRS_CPS=$POOL_PAIRS_CPS POOL_SPAN_S=$POOL_SPAN_S"
 		echo "LAT_RATE=$LAT_RATE LAT_CALLS=$LAT_CALLS LAT_REPEAT=$LAT_REPEAT UDP_RMEM=${UDP_RMEM:-unchanged ($(sysctl -n net.core.rmem_default))}"
 		echo "load: $(cat /proc/loadavg)"
 	} > "$WORK/env.txt"
@@ -157,7 +163,7 @@ main() {
 			--agent-base-port "$AGENT_BASE_PORT" --password "$SIP_PASS" || die "gen_pool.py failed"
 		run_child python3 "$HERE/pool.py" --targets "callboard@127.0.0.1:$CB_PORT $TARGET_KAM" --callboard-bin "$BIN" \
 			--peer-dir "$PEER_BENCH" --gen-dir "$WORK/pool/gen" --pairs "$pairs" --work "$WORK/pool" \
-			--rates "$POOL_RATES" --calls "$CALLS" --lat-rate "$LAT_RATE" --lat-calls "$LAT_CALLS" \
+			--rates "$POOL_RATES" --calls "$CALLS" --min-step-s "$POOL_MIN_STEP_S" --lat-rate "$LAT_RATE" --lat-calls "$LAT_CALLS" \
 			--lat-repeat "$LAT_REPEAT" --perf-rates "$PERF_RATES" --uac-port "$UAC_PORT" --reg-port "$REG_PORT" \
 			--agent-base-port "$AGENT_BASE_PORT" || { rc=$?; log "pool phase failed ($rc)"; }
 	fi
