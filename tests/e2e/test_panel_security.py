@@ -125,9 +125,14 @@ class PanelSecurityTest(PanelCase):
         self.assertEqual(body["sessions_closed"], 1)
         self.browser.wait(p, f"!document.querySelector({js_str(tid('login-view'))}).hidden")
         self.assertEqual(self.browser.text(p, tid("login-error")), "Сеанс завершён. Войдите снова.")
-        events = olga.get("/api/events?stream=agent/anna")[1]["events"]
-        last = [e["fields"] for e in events if e["type"] == "AgentPauseChanged"][-1]
-        self.assertEqual(last, {"agent": "anna", "paused": True, "reason": "logged_out: конец смены", "by": "olga"})
+        # 202: accepted; her actor writes the event, awaited here.
+        want = {"agent": "anna", "paused": True, "reason": "logged_out: конец смены", "by": "olga"}
+
+        def logged_out_event():
+            events = olga.get("/api/events?stream=agent/anna")[1]["events"]
+            pauses = [e["fields"] for e in events if e["type"] == "AgentPauseChanged"]
+            return pauses[-1] if pauses and pauses[-1] == want else None
+        wait_for(logged_out_event, 10, "the AgentPauseChanged of her forced log-out")
         # She signs in again, still paused (no calls) until she says otherwise.
         self.browser.login(p, self.server.base_url + "/", "anna", self.PASSWORDS["anna"])
         self.browser.wait(p, f"document.querySelector({js_str(tid('agent-state'))}).dataset.paused === 'true'")
