@@ -231,11 +231,7 @@ caf::behavior call_actor(Self self, Services services, CallInit init, caf::actor
   st.clients = std::move(init.clients);
   st.entry_point_name = std::move(init.entry_point_name);
   st.writer = StreamWriter(domain::call_stream(init.id), 0);
-  // Call tracking: the source the dialled number is published for, as the
-  // configuration says at the call's start (a reload changes new calls only).
-  std::string source;
-  if (const auto* entry = st.services.config->find_entry_point(init.dialled)) source = entry->source;
-  st.flow.emplace(init.id, init.caller_name, init.dialled, init.department, std::move(source));
+  st.flow.emplace(init.id, init.caller_name, init.dialled, init.department, std::move(init.source));
   self->set_exception_handler([](caf::scheduled_actor* a, std::exception_ptr& eptr) -> caf::error {
     auto* s = static_cast<Self>(a);
     std::string what = "unknown";

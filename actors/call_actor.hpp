@@ -39,6 +39,7 @@ struct CallInit {
   std::string dialled;
   std::string department;  // the entry point's
   std::string entry_point_name;
+  std::string source;  // the entry point's call-tracking source, or empty
   domain::Classification who;
   std::vector<domain::RouteStep> plan;
   std::shared_ptr<const AgentDirectory> agents;

@@ -35,29 +35,13 @@ domain::AgentPolicy policy_for(const domain::Config& config, const domain::Agent
   return p;
 }
 
-// The queues an agent serves: his department's and those the config adds.
-// Built once per scan of the board: Config::find_agent is a linear search,
-// and asking it for every free agent made dispatch() quadratic in the
-// number of agents (78% of the CPU with 1,800 agents in bench/routing).
-class ServedQueues {
- public:
-  explicit ServedQueues(const domain::Config& config) {
-    by_login_.reserve(config.agents.size());
-    for (const auto& a : config.agents) by_login_.emplace(a.login, &a);  // the first wins, as find_agent
-  }
-  std::vector<std::string> operator()(const AgentId& agent) const {
-    std::vector<std::string> out;
-    auto it = by_login_.find(agent);
-    if (it != by_login_.end()) {
-      out.push_back(it->second->department);
-      out.insert(out.end(), it->second->queues.begin(), it->second->queues.end());
-    }
-    return out;
-  }
-
- private:
-  std::unordered_map<AgentId, const domain::AgentConfig*> by_login_;
-};
+// The queues an agent serves (his department's and those the config adds),
+// as sync_agents() recorded them for the current configuration.
+const std::vector<std::string>& served_queues(const SupervisorState& st, const AgentId& agent) {
+  static const std::vector<std::string> none;
+  auto it = st.served.find(agent);
+  return it == st.served.end() ? none : it->second;
+}
 
 std::vector<domain::AgentCandidate> candidates(Self self) {
   std::vector<domain::AgentCandidate> out;
@@ -125,6 +109,9 @@ void sync_agents(Self self, std::map<AgentId, AgentInit> inits) {
       it->second.sip_user = a.sip_user;
       self->send(it->second.actor, policy_atom::value, policy.wrap_up, policy.max_missed_offers);
     }
+    auto& served = st.served[a.login];
+    served.assign(1, a.department);
+    served.insert(served.end(), a.queues.begin(), a.queues.end());
     auto& b = st.board[a.login];
     b.id = a.login;
     b.department = a.department;
@@ -135,33 +122,18 @@ void sync_agents(Self self, std::map<AgentId, AgentInit> inits) {
   for (auto it = st.board.begin(); it != st.board.end();) {
     it = configured.count(it->first) ? std::next(it) : st.board.erase(it);
   }
+  for (auto it = st.served.begin(); it != st.served.end();) {
+    it = configured.count(it->first) ? std::next(it) : st.served.erase(it);
+  }
   st.members.clear();
   for (const auto& [id, a] : st.board) st.members[a.department].push_back(id);
-}
-
-// True when a call waits in some queue. Forgets the queues found empty.
-bool calls_waiting(Self self) {
-  auto& st = self->state;
-  bool any = false;
-  for (auto it = st.lined.begin(); it != st.lined.end();) {
-    if (st.queues.waiting(*it) > 0) {
-      any = true;
-      ++it;
-    } else if (st.queues.size(*it) == 0) {
-      it = st.lined.erase(it);  // nothing in line nor being offered: only a join brings one back
-    } else {
-      ++it;  // its calls are being offered; a refusal puts them back in line
-    }
-  }
-  return any;
 }
 
 // Hands each free agent the oldest queued call he serves. Runs on every
 // agent status change, so with no call waiting it returns at once.
 void dispatch(Self self) {
   auto& st = self->state;
-  if (!calls_waiting(self)) return;
-  const ServedQueues served_queues(*st.services.config);
+  if (!st.queues.any_waiting()) return;
   std::vector<const domain::AgentCandidate*> free;
   for (const auto& [id, a] : st.board) {
     if (a.free() && !st.promised.count(id)) free.push_back(&a);
@@ -170,7 +142,7 @@ void dispatch(Self self) {
     return x->idle_since != y->idle_since ? x->idle_since < y->idle_since : x->order < y->order;
   });
   for (const auto* a : free) {
-    auto w = st.queues.take_for(a->id, served_queues(a->id));
+    auto w = st.queues.take_for(a->id, served_queues(st, a->id));
     if (!w) continue;
     auto call = st.calls.find(w->call);
     if (call == st.calls.end()) {
@@ -230,6 +202,7 @@ void on_incoming(Self self, const domain::CallId& call, const std::string& calle
   init.dialled = dialled;
   init.department = entry->department;
   init.entry_point_name = entry->name;
+  init.source = entry->source;
   init.who = st.services.views->read([&](const domain::CrmViews& v) {
     return domain::classify(caller, *st.services.phones, v);
   });
@@ -268,16 +241,14 @@ bool on_enqueue(Self self, const std::string& department, const domain::CallId& 
   const domain::DepartmentConfig* d = config.find_department(department);
   if (!d || !d->queue.enabled) return false;
   if (!d->queue.wait_when_nobody_logged_in) {
-    const ServedQueues served_queues(config);
     bool anyone = std::any_of(st.board.begin(), st.board.end(), [&](const auto& kv) {
       if (!kv.second.registered) return false;
-      auto served = served_queues(kv.first);
+      const auto& served = served_queues(st, kv.first);
       return std::find(served.begin(), served.end(), department) != served.end();
     });
     if (!anyone) return false;
   }
   if (!st.queues.join(department, call, st.services.clock->now(), d->queue.max_length)) return false;
-  st.lined.insert(department);
   // The answer reaches the call before any offer the dispatch sends it.
   self->send(self, get_atom::value, std::string("dispatch"));
   return true;

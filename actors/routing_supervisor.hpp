@@ -41,15 +41,14 @@ struct SupervisorState {
   Services services;  // services.config is the current configuration
   std::map<domain::AgentId, domain::AgentCandidate> board;
   std::map<std::string, std::vector<domain::AgentId>> members;  // the board by department
+  // The queues each agent serves, from the configuration (sync_agents());
+  // Config::find_agent is a linear search, too slow for dispatch().
+  std::unordered_map<domain::AgentId, std::vector<std::string>> served;
   std::set<domain::AgentId> promised;  // handed a queued call, not yet ringing
   std::shared_ptr<AgentDirectory> agents;
   std::unordered_map<domain::CallId, caf::actor> calls;
   std::map<caf::actor_addr, domain::CallId> call_ids;
   domain::CallQueues queues;
-  // Queues joined since they were last seen empty (a superset of those
-  // holding calls): dispatch() looks at the board only when one has a call
-  // waiting.
-  std::set<std::string> lined;
   domain::RoutingMemory memory;
   caf::actor clients;  // the client registry (auto-assign creates cards)
   std::int64_t today = -1;  // UTC day of calls_today

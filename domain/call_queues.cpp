@@ -28,15 +28,17 @@ void CallQueues::requeue(const CallId& call, const std::vector<AgentId>& tried) 
 
 void CallQueues::leave(const CallId& call) {
   offering_.erase(call);
-  for (auto& [name, line] : lines_) {
+  for (auto it = lines_.begin(); it != lines_.end();) {
+    auto& line = it->second;
     line.erase(std::remove_if(line.begin(), line.end(), [&](const WaitingCall& w) { return w.call == call; }),
                line.end());
+    it = line.empty() ? lines_.erase(it) : std::next(it);
   }
 }
 
 std::optional<WaitingCall> CallQueues::take_for(const AgentId& agent,
                                                 const std::vector<std::string>& queues) {
-  std::vector<WaitingCall>* best_line = nullptr;
+  decltype(lines_)::iterator best_line = lines_.end();
   std::vector<WaitingCall>::iterator best;
   for (const auto& q : queues) {
     auto l = lines_.find(q);
@@ -44,14 +46,15 @@ std::optional<WaitingCall> CallQueues::take_for(const AgentId& agent,
     auto it = std::find_if(l->second.begin(), l->second.end(), [&](const WaitingCall& w) {
       return std::find(w.tried.begin(), w.tried.end(), agent) == w.tried.end();
     });
-    if (it != l->second.end() && (!best_line || it->order < best->order)) {
-      best_line = &l->second;
+    if (it != l->second.end() && (best_line == lines_.end() || it->order < best->order)) {
+      best_line = l;
       best = it;
     }
   }
-  if (!best_line) return std::nullopt;
+  if (best_line == lines_.end()) return std::nullopt;
   WaitingCall w = *best;
-  best_line->erase(best);
+  best_line->second.erase(best);
+  if (best_line->second.empty()) lines_.erase(best_line);
   offering_[w.call] = w;
   return w;
 }

@@ -35,13 +35,16 @@ class CallQueues {
   // it moves to "being offered". nullopt when there is none.
   std::optional<WaitingCall> take_for(const AgentId& agent, const std::vector<std::string>& queues);
 
+  bool any_waiting() const { return !lines_.empty(); }  // some call in line in some queue
   std::size_t waiting(const std::string& queue) const;  // in line, not being offered
   std::size_t size(const std::string& queue) const;     // in line + being offered
   std::vector<WaitingCall> line(const std::string& queue) const;  // in order
   bool contains(const CallId& call) const;
 
  private:
-  std::map<std::string, std::vector<WaitingCall>> lines_;  // each sorted by order
+  // Each sorted by order; a queue with nobody in line has no entry, so
+  // any_waiting() is free (the supervisor asks on every agent change).
+  std::map<std::string, std::vector<WaitingCall>> lines_;
   std::map<CallId, WaitingCall> offering_;
   std::uint64_t next_order_ = 1;
 };

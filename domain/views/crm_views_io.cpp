@@ -333,10 +333,8 @@ void CrmViews::end_replay() {
   search_deferred_ = false;
   search_.clear();
   search_.begin_bulk();
-  for (ClientId id : sorted_keys(clients_)) {
-    const Client& c = clients_.at(id);
-    search_.add(id, c.name, c.company);
-  }
+  // Any order: the index sorts its keys (with the id) once, in end_bulk().
+  for (const auto& [id, c] : clients_) search_.add(id, c.name, c.company);
   search_.end_bulk();
 }
 

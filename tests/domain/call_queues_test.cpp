@@ -48,4 +48,21 @@ BOOST_AUTO_TEST_CASE(max_length_counts_calls_being_offered_and_leave_frees_the_p
   BOOST_TEST(q.size("sales") == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(any_waiting_follows_calls_in_line_not_those_being_offered) {
+  CallQueues q;
+  BOOST_TEST(!q.any_waiting());
+  q.join("sales", "c1", 1, 5);
+  q.join("desk", "c2", 2, 5);
+  BOOST_TEST(q.any_waiting());
+  q.take_for("a", {"sales"});
+  q.leave("c2");
+  BOOST_TEST(!q.any_waiting());  // c1 is being offered, nobody is in line
+  q.requeue("c1", {"a"});
+  BOOST_TEST(q.any_waiting());
+  BOOST_TEST(q.waiting("sales") == 1u);
+  q.leave("c1");
+  BOOST_TEST(!q.any_waiting());
+  BOOST_TEST(q.size("sales") == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

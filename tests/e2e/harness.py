@@ -54,6 +54,26 @@ def free_port(kind=socket.SOCK_STREAM, also_udp=False):
     raise RuntimeError("no free port")
 
 
+def assert_sipp_ok(test, server, *procs):
+    """Each SIPp process exits 0; else its report and the server's log."""
+    for p in procs:
+        rc = p.wait()
+        test.assertEqual(rc, 0, f"SIPp {p.name} exited {rc}\n{p.report()}\n--- server:\n{server.log()}")
+
+
+def agent_board(session):
+    """GET /api/agents as {login: agent}."""
+    status, body = session.get("/api/agents")
+    if status != 200:
+        raise AssertionError(f"GET /api/agents: {status} {body}")
+    return {a["login"]: a for a in body["agents"]}
+
+
+def wait_agents_available(session, *logins, timeout=15):
+    wait_for(lambda: all(agent_board(session)[l]["state"] == "available" for l in logins), timeout,
+             f"{logins} available")
+
+
 def wait_for(predicate, timeout, what, interval=0.02):
     """Polls predicate() until it returns a truthy value; fails after timeout."""
     deadline = time.monotonic() + timeout

@@ -10,7 +10,7 @@ import subprocess
 import unittest
 
 from prometheus import Prometheus
-from harness import (DEMO_AGENTS, IVAN, MARIA, ServerTestCase, Sipp, free_port, register_phone,
+from harness import (agent_board, assert_sipp_ok, wait_agents_available, DEMO_AGENTS, IVAN, MARIA, ServerTestCase, Sipp, free_port, register_phone,
                      wait_for)
 
 UNKNOWN = "+375297777777"
@@ -51,18 +51,13 @@ class CallsTest(ServerTestCase):
         return p
 
     def assert_ok(self, *procs):
-        for p in procs:
-            rc = p.wait()
-            self.assertEqual(rc, 0, f"SIPp {p.name} exited {rc}\n{p.report()}\n--- server:\n{self.server.log()}")
+        assert_sipp_ok(self, self.server, *procs)
 
     def agents(self):
-        status, body = self.supervisor.get("/api/agents")
-        self.assertEqual(status, 200, body)
-        return {a["login"]: a for a in body["agents"]}
+        return agent_board(self.supervisor)
 
     def wait_agents_available(self, *logins):
-        wait_for(lambda: all(self.agents()[l]["state"] == "available" for l in logins), 10,
-                 f"{logins} available")
+        wait_agents_available(self.supervisor, *logins, timeout=10)
 
     def last_call(self):
         status, body = self.supervisor.get("/api/calls?limit=1")

@@ -13,7 +13,7 @@ import os
 import re
 import unittest
 
-from harness import (DEMO_AGENTS, IVAN, MARIA, ROOT, Server, ServerTestCase, Sipp, free_port, new_workdir,
+from harness import (agent_board, assert_sipp_ok, wait_agents_available, DEMO_AGENTS, IVAN, MARIA, ROOT, Server, ServerTestCase, Sipp, free_port, new_workdir,
                      register_phone, remove_workdir, wait_for)
 
 CALLER_ID = "+375172000100"
@@ -104,9 +104,7 @@ class ClickToCallTest(ServerTestCase):
         return self.uas("client", self.client_port, scenario, *args)
 
     def assert_ok(self, *procs):
-        for p in procs:
-            rc = p.wait()
-            self.assertEqual(rc, 0, f"SIPp {p.name} exited {rc}\n{p.report()}\n--- server:\n{self.server.log()}")
+        assert_sipp_ok(self, self.server, *procs)
 
     def originate(self, session, body, expect=202):
         status, reply = session.post("/api/calls/originate", body)
@@ -124,13 +122,10 @@ class ClickToCallTest(ServerTestCase):
             self.events(call_id)), 15, f"call {call_id} to end")
 
     def agents(self):
-        status, body = self.supervisor.get("/api/agents")
-        self.assertEqual(status, 200, body)
-        return {a["login"]: a for a in body["agents"]}
+        return agent_board(self.supervisor)
 
     def wait_available(self, *logins):
-        wait_for(lambda: all(self.agents()[l]["state"] == "available" for l in logins), 10,
-                 f"{logins} available")
+        wait_agents_available(self.supervisor, *logins, timeout=10)
 
     def history_call(self, client, call_id):
         status, body = self.supervisor.get(f"/api/clients/{client}/history")

@@ -13,7 +13,7 @@ import subprocess
 import time
 import unittest
 
-from harness import DEMO_AGENTS, ROOT, Server, Sipp, free_port, register_phone, wait_for
+from harness import assert_sipp_ok, DEMO_AGENTS, ROOT, Server, Sipp, free_port, register_phone, wait_for
 
 BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
 DRIVER = os.path.join(ROOT, "tests", "e2e", "panel_driver.mjs")
@@ -224,9 +224,7 @@ class PanelCase(unittest.TestCase):
         return p
 
     def ok(self, *procs):
-        for p in procs:
-            rc = p.wait()
-            self.assertEqual(rc, 0, f"{p.name} exited {rc}\n{p.report()}\n--- server:\n{self.server.log()}")
+        assert_sipp_ok(self, self.server, *procs)
 
     # ---- the server's view -----------------------------------------------------------
     @staticmethod

@@ -8,7 +8,8 @@ import os
 import signal
 import unittest
 
-from harness import ROOT, ServerTestCase, Sipp, free_port, register_phone, wait_for
+from harness import (ROOT, ServerTestCase, Sipp, assert_sipp_ok, free_port, register_phone, wait_agents_available,
+                     wait_for)
 
 CONFIG = os.path.join(ROOT, "tests", "e2e", "routing.yaml")
 SIP_USER = {"anna": "201", "boris": "202", "vera": "203", "sec": "204", "misha": "205",
@@ -52,9 +53,7 @@ class RoutingTest(ServerTestCase):
         return p
 
     def ok(self, *procs):
-        for p in procs:
-            rc = p.wait()
-            self.assertEqual(rc, 0, f"{p.name} exited {rc}\n{p.report()}\n--- server:\n{self.server.log()}")
+        assert_sipp_ok(self, self.server, *procs)
 
     @staticmethod
     def rang(phone):
@@ -89,11 +88,7 @@ class RoutingTest(ServerTestCase):
                 if e["type"] == "RoutingDecided"]
 
     def agents_available(self, *logins):
-        def check():
-            status, body = self.olga.get("/api/agents")
-            board = {a["login"]: a["state"] for a in body["agents"]}
-            return all(board[l] == "available" for l in logins)
-        wait_for(check, 15, f"{logins} available")
+        wait_agents_available(self.olga, *logins, timeout=15)
 
     # ---- known callers ------------------------------------------------------------
     def test_known_caller_rings_the_responsible_then_falls_back_to_the_department(self):
