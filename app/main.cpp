@@ -10,6 +10,9 @@
 
 #include <chrono>
 #include <csignal>
+#if !defined(CALLBOARD_TCMALLOC) && defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <iostream>
 
 #include "app/config_loader.hpp"
@@ -117,6 +120,13 @@ int events(const domain::Config& config, const std::string& stream) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#if !defined(CALLBOARD_TCMALLOC) && defined(__GLIBC__)
+  // Without tcmalloc (CMake found none): keep freed memory in glibc's
+  // arenas. Shrinking them when calls pause and growing them back page by
+  // page when calls resume stalled the first calls after a pause by tens
+  // of milliseconds (cmake/Dependencies.cmake).
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
   CLI::App cli{"Callboard: contact-center server joining IP telephony to a CRM"};
   cli.require_subcommand(0, 1);
   cli.fallthrough();  // options of the top level may follow the subcommand
@@ -133,6 +143,8 @@ int main(int argc, char** argv) {
                  "snapshot the views every N committed events (0: only at shutdown)");
   cli.add_option("--client-idle-ms", options.client_idle_ms, "passivate client actors idle this long")
       ->check(CLI::Range(std::int64_t{10}, std::int64_t{86'400'000}));
+  cli.add_option("--actor-threads", options.actor_threads, "worker threads of the actor system")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{64}));
 
   cli.add_subcommand("run", "serve (the default)");
   auto* check_cmd = cli.add_subcommand("check-config", "validate a configuration file");

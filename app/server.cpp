@@ -247,6 +247,7 @@ Result<std::unique_ptr<Server>> Server::start(domain::Config config, ServerOptio
   services.random = &p->random;
   actors::CallCenterOptions call_options;
   call_options.client_idle = std::chrono::milliseconds(options.client_idle_ms);
+  call_options.threads = options.actor_threads;
   p->calls = std::make_unique<actors::CallCenter>(services, agent_inits(cfg, *p->log, p->views), call_options);
   // CRM writes work from here on: the web answers /healthz already, so a
   // client that waited for it must not get 503 for the CRM.

@@ -21,6 +21,8 @@ struct ServerOptions {
   std::uint64_t snapshot_every = 100'000;
   // Client actors idle this long are passivated.
   std::int64_t client_idle_ms = 60'000;
+  // Worker threads of the actor system (actors/call_center.hpp).
+  std::size_t actor_threads = 1;
 };
 
 class Server {

@@ -35,3 +35,12 @@ set_target_properties(phonenumber::phonenumber PROPERTIES
   IMPORTED_LOCATION "${PHONENUMBER_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${PHONENUMBER_INCLUDE_DIR}"
   INTERFACE_LINK_LIBRARIES "${GEOCODING_LIBRARY};${PROTOBUF_LIBRARY};${ICU_I18N_LIBRARY};${ICU_UC_LIBRARY}")
+
+# tcmalloc (gperftools' minimal build, Debian's libtcmalloc-minimal4) for the
+# server executable only. Under glibc malloc the threads' arenas shrank
+# whenever calls paused and grew back page by page (one mprotect() each) when
+# they resumed: the first call after a few idle seconds waited 60-90 ms. With
+# tcmalloc those stalls are gone and the routing latency's tail is short
+# (bench/routing, docs/BENCHMARKS.md). Optional: without it the server sets
+# glibc's trim threshold instead (app/main.cpp).
+find_library(TCMALLOC_LIBRARY NAMES tcmalloc_minimal libtcmalloc_minimal.so.4)

@@ -7,6 +7,7 @@ directory. Both are direct children of pool.py and are stopped by PID.
 """
 import os
 import re
+import shlex
 import signal
 import subprocess
 import time
@@ -104,6 +105,8 @@ class Callboard(Server):
         if os.path.exists(self.data_dir):
             raise RuntimeError("%s exists: every run starts from an empty log" % self.data_dir)
         argv = [self.binary, "run", "-c", self.config, "--data-dir", self.data_dir]
+        # CALLBOARD_ARGS: more options for the server, e.g. "--actor-threads 1".
+        argv += shlex.split(os.environ.get("CALLBOARD_ARGS", ""))
         self.proc = procs.Child(argv, cwd=self.work, log=self.log)
 
         def up():
