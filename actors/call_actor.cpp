@@ -6,6 +6,7 @@
 #include "actors/crm_messages.hpp"
 #include "actors/messages.hpp"
 #include "domain/agent.hpp"
+#include "domain/classify.hpp"
 
 namespace callboard::actors {
 
@@ -26,7 +27,18 @@ void tell_agent(Self self, const domain::AgentId& agent, caf::message msg) {
   if (const AgentHandle* h = handle(self, agent)) self->send(h->actor, std::move(msg));
 }
 
+const domain::PhoneRegion& origin(Self self) {
+  auto& st = self->state;
+  if (!st.origin) {
+    domain::Classification where = st.flow->classification();
+    if (st.services.phones) domain::locate(where, *st.services.phones);
+    st.origin = domain::PhoneRegion{where.region, where.location};
+  }
+  return *st.origin;
+}
+
 ScreenPop make_pop(Self self) {
+  const auto& where = origin(self);
   const auto& st = self->state;
   const auto& flow = *st.flow;
   const auto& who = flow.classification();
@@ -37,8 +49,8 @@ ScreenPop make_pop(Self self) {
   pop.dialled = flow.dialled();
   pop.entry_point_name = st.entry_point_name;
   pop.source = flow.source();
-  pop.region = who.region;
-  pop.location = who.location;
+  pop.region = where.country;  // as classified, or located
+  pop.location = where.location;
   if (who.client != 0)
     pop.card = st.services.views->read([&](const domain::CrmViews& v) { return v.card(who.client); });
   return pop;

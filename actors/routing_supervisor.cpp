@@ -206,6 +206,9 @@ void on_incoming(Self self, const domain::CallId& call, const std::string& calle
   init.who = st.services.views->read([&](const domain::CrmViews& v) {
     return domain::classify(caller, *st.services.phones, v);
   });
+  // The geocoder only for a regional rule; the call actor locates the
+  // caller for the screen pop after the first INVITE is on its way.
+  if (domain::needs_location(init.who, *entry)) domain::locate(init.who, *st.services.phones);
   init.plan = domain::plan_route(init.who, *entry, *config, st.services.clock->now());
   init.agents = st.agents;
   init.clients = st.clients;

@@ -5,13 +5,14 @@ namespace callboard::domain {
 Classification classify(const std::string& caller_raw, const PhoneNumbers& phones,
                         const CrmViews& views) {
   Classification who;
-  auto e164 = phones.normalize(caller_raw);
-  who.caller = e164 ? *e164 : caller_raw;
-  if (!e164) return who;
-  PhoneRegion region = phones.region(*e164);
-  who.region = region.country;
-  who.location = region.location;
-  if (auto id = views.client_by_phone(*e164)) {
+  auto number = phones.identify(caller_raw);
+  if (!number) {
+    who.caller = caller_raw;
+    return who;
+  }
+  who.caller = std::move(number->e164);
+  who.region = std::move(number->country);
+  if (auto id = views.client_by_phone(who.caller)) {
     if (const Client* c = views.client(*id)) {
       who.client = c->id;
       who.client_name = c->name;
@@ -19,6 +20,17 @@ Classification classify(const std::string& caller_raw, const PhoneNumbers& phone
     }
   }
   return who;
+}
+
+void locate(Classification& who, const PhoneNumbers& phones) {
+  if (who.caller.empty() || who.caller[0] != '+' || !who.location.empty()) return;
+  PhoneRegion region = phones.region(who.caller);
+  if (who.region.empty()) who.region = region.country;
+  who.location = region.location;
+}
+
+bool needs_location(const Classification& who, const EntryPointConfig& entry) {
+  return who.client == 0 && entry.unknown == UnknownRule::regional;
 }
 
 }  // namespace callboard::domain

@@ -25,6 +25,12 @@ PhoneNumbers::PhoneNumbers(std::string default_region) : impl_(std::make_unique<
 PhoneNumbers::~PhoneNumbers() = default;
 
 std::optional<std::string> PhoneNumbers::normalize(std::string_view raw) const {
+  auto id = identify(raw);
+  if (!id) return std::nullopt;
+  return std::move(id->e164);
+}
+
+std::optional<PhoneNumbers::Identified> PhoneNumbers::identify(std::string_view raw) const {
   const auto& util = *pn::PhoneNumberUtil::GetInstance();
   std::string text(raw);
   auto parse = [&](const std::string& t, pn::PhoneNumber& n) {
@@ -43,9 +49,11 @@ std::optional<std::string> PhoneNumbers::normalize(std::string_view raw) const {
   }
   if (!chosen && local_ok && util.IsPossibleNumber(local)) chosen = local;
   if (!chosen) return std::nullopt;
-  std::string e164;
-  util.Format(*chosen, pn::PhoneNumberUtil::E164, &e164);
-  return e164;
+  Identified out;
+  util.Format(*chosen, pn::PhoneNumberUtil::E164, &out.e164);
+  util.GetRegionCodeForNumber(*chosen, &out.country);
+  if (out.country == "ZZ") out.country.clear();
+  return out;
 }
 
 PhoneRegion PhoneNumbers::region(const std::string& e164, const std::string& language) const {

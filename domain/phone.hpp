@@ -27,6 +27,14 @@ class PhoneNumbers {
   // nullopt when it is not a possible phone number.
   std::optional<std::string> normalize(std::string_view raw) const;
 
+  // normalize() and the number's ISO 3166 region code ("BY"; empty when
+  // the number belongs to none), from one parse.
+  struct Identified {
+    std::string e164;
+    std::string country;
+  };
+  std::optional<Identified> identify(std::string_view raw) const;
+
   // Region of an E.164 number; language "ru" or "en" for the location.
   PhoneRegion region(const std::string& e164, const std::string& language = "ru") const;
 

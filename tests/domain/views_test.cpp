@@ -94,20 +94,27 @@ BOOST_AUTO_TEST_CASE(classification_normalises_the_number_and_finds_the_client) 
   BOOST_TEST(who.client == 1u);
   BOOST_TEST(who.responsible == "a1");
   BOOST_TEST(who.region == "BY");
+  BOOST_TEST(who.location.empty());  // the geocoder only on demand
+  locate(who, phones);
+  BOOST_TEST(who.location == "Беларусь");
 
   who = classify("74951234567", phones, v);  // international digits without '+'
   BOOST_TEST(who.caller == "+74951234567");
   BOOST_TEST(who.client == 2u);
+  locate(who, phones);
   BOOST_TEST(who.region == "RU");
   BOOST_TEST(who.location == "Московская обл.");
 
   who = classify("+375172222222", phones, v);
   BOOST_TEST(who.client == 0u);
+  locate(who, phones);
   BOOST_TEST(who.location == "Минск");
 
   who = classify("anonymous", phones, v);
   BOOST_TEST(who.caller == "anonymous");
   BOOST_TEST(who.client == 0u);
+  locate(who, phones);
+  BOOST_TEST(who.region.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
