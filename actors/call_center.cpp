@@ -1,11 +1,16 @@
 #include "actors/call_center.hpp"
 
 #include <caf/all.hpp>
+#include <caf/thread_hook.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 
 #include "actors/client_actor.hpp"
 #include "actors/crm_messages.hpp"
 #include "actors/messages.hpp"
 #include "actors/routing_supervisor.hpp"
+#include "actors/thread_priority.hpp"
 
 namespace callboard::actors {
 
@@ -45,8 +50,26 @@ class SignalsToSupervisor final : public CallSignals {
   caf::actor supervisor_;
 };
 
+// Sets the nice of each thread the actor system starts; says once if it
+// cannot.
+class NiceThreads final : public caf::thread_hook {
+ public:
+  explicit NiceThreads(int nice) : nice_(nice) {}
+  void init(caf::actor_system&) override {}
+  void thread_started() override {
+    const std::string error = set_this_thread_nice(nice_);
+    if (!error.empty() && !warned_.exchange(true)) spdlog::warn("actor threads: {}", error);
+  }
+  void thread_terminates() override {}
+
+ private:
+  int nice_;
+  std::atomic<bool> warned_{false};
+};
+
 caf::actor_system_config make_config(const CallCenterOptions& options) {
   caf::actor_system_config cfg;
+  if (options.thread_nice != 0) cfg.add_thread_hook<NiceThreads>(options.thread_nice);
   cfg.set("scheduler.max-threads", options.threads);
   // One shared queue whose idle workers sleep on a condition variable. The
   // default work-stealing policy polls an idle worker's queue with 50 us

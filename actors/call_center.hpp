@@ -30,6 +30,9 @@ struct CallCenterOptions {
   // bench/routing one worker cost 0.61 ms of CPU per call at 2000 calls/s
   // against 0.73 ms with two, and passed 2400 calls/s where two failed.
   std::size_t threads = 1;
+  // Nice of every thread the actor system starts (thread_priority.hpp); 0:
+  // unchanged.
+  int thread_nice = 0;
   // Client actors idle this long are passivated (client_actor.hpp).
   std::chrono::milliseconds client_idle{60'000};
   // How long a CRM command may take before the caller gets `unavailable`.

@@ -145,6 +145,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::int64_t{10}, std::int64_t{86'400'000}));
   cli.add_option("--actor-threads", options.actor_threads, "worker threads of the actor system")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64}));
+  cli.add_option("--thread-nice", options.thread_nice,
+                 "nice of the SIP and actor threads (default -10; 0: unchanged)")
+      ->check(CLI::Range(-20, 19));
 
   cli.add_subcommand("run", "serve (the default)");
   auto* check_cmd = cli.add_subcommand("check-config", "validate a configuration file");

@@ -214,7 +214,9 @@ Result<std::unique_ptr<Server>> Server::start(domain::Config config, ServerOptio
     return Status::io_error("start-up recovery: " + s.message());
   if (!recovery.empty()) spdlog::info("start-up recovery wrote {} events", recovery.size());
 
-  p->sip = sip::SipServer::create(sip::server_config_from(cfg), p->metrics);
+  sip::SipServerConfig sip_config = sip::server_config_from(cfg);
+  sip_config.thread_nice = options.thread_nice;
+  p->sip = sip::SipServer::create(std::move(sip_config), p->metrics);
 
   web::WebDeps wd;
   wd.config = p->config.get();
@@ -248,6 +250,7 @@ Result<std::unique_ptr<Server>> Server::start(domain::Config config, ServerOptio
   actors::CallCenterOptions call_options;
   call_options.client_idle = std::chrono::milliseconds(options.client_idle_ms);
   call_options.threads = options.actor_threads;
+  call_options.thread_nice = options.thread_nice;
   p->calls = std::make_unique<actors::CallCenter>(services, agent_inits(cfg, *p->log, p->views), call_options);
   // CRM writes work from here on: the web answers /healthz already, so a
   // client that waited for it must not get 503 for the CRM.

@@ -23,6 +23,9 @@ struct ServerOptions {
   std::int64_t client_idle_ms = 60'000;
   // Worker threads of the actor system (actors/call_center.hpp).
   std::size_t actor_threads = 1;
+  // Nice of the Sofia thread and the actor system's threads
+  // (actors/thread_priority.hpp); 0 leaves them as they are.
+  int thread_nice = -10;
 };
 
 class Server {

@@ -24,6 +24,9 @@
 
 #include <sofia-sip/su.h>
 #include <sofia-sip/su_wait.h>
+#include <spdlog/spdlog.h>
+
+#include "actors/thread_priority.hpp"
 
 #include "sip/engine.hpp"
 #include "sip/wire_counter.hpp"
@@ -155,6 +158,10 @@ class SipServer::Impl {
     sofia_thread_id_.store(std::this_thread::get_id());
     // Named for per-thread CPU figures (/proc/PID/task/*/comm, bench/routing).
     pthread_setname_np(pthread_self(), "cb-sip");
+    if (config_.thread_nice != 0) {
+      const std::string error = actors::set_this_thread_nice(config_.thread_nice);
+      if (!error.empty()) spdlog::warn("SIP thread: {}", error);
+    }
     su_init();
     Status result = serve(signals, opened);
     su_deinit();

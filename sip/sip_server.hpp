@@ -45,6 +45,7 @@ struct SipServerConfig {
   std::uint32_t default_expires = 600;
   std::uint32_t nonce_lifetime_s = 300;        // after it: 401 with stale=true
   std::vector<SipAccount> accounts;            // an empty user (no phone) is skipped
+  int thread_nice = 0;  // the Sofia thread's nice (actors/thread_priority.hpp); 0: unchanged
 };
 
 // The server's part of the application's configuration: listen.sip, the

@@ -141,14 +141,15 @@ class Server:
             cmd = ["ip", "netns", "exec", self.netns, *cmd]
         return cmd
 
-    def start(self):
+    def start(self, *extra):
+        """Starts the server; `extra`: more command-line options."""
         self.starts += 1
         log = open(self.log_path, "a", encoding="utf-8")
         log.write(f"\n==== start {self.starts} ====\n")
         log.flush()
         self.proc = subprocess.Popen(
             self.command("run", "-c", self.config_path, "--data-dir", self.data_dir,
-                         "--fast-password-hashing"),
+                         "--fast-password-hashing", *extra),
             stdout=log, stderr=subprocess.STDOUT)
         log.close()
 

@@ -1,6 +1,7 @@
 """The command line against a real data directory: check-config on a good
 and a broken file, `events --stream` printing a client's stream, and
-`replay` rebuilding the views from the log alone, after a server wrote it."""
+`replay` rebuilding the views from the log alone, after a server wrote it;
+the nice of the SIP and actor threads (`--thread-nice`)."""
 import os
 import re
 import subprocess
@@ -76,3 +77,43 @@ class CliTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def thread_nices(pid):
+    """{thread name: set of nice values} of a running process, from /proc."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/comm") as f:
+            name = f.read().strip()
+        with open(f"/proc/{pid}/task/{tid}/stat") as f:
+            # Field 19 is nice; the name in parentheses may hold spaces.
+            nice = int(f.read().rsplit(")", 1)[1].split()[16])
+        out.setdefault(name, set()).add(nice)
+    return out
+
+
+@unittest.skipUnless(os.geteuid() == 0, "lowering a thread's nice needs root")
+class ThreadNiceTest(unittest.TestCase):
+    def setUp(self):
+        self.workdir = new_workdir("nice")
+        self.server = Server(self.workdir)
+
+    def tearDown(self):
+        self.server.stop()
+        remove_workdir(self.workdir)
+
+    def test_the_sip_and_actor_threads_run_at_the_configured_nice(self):
+        self.server.start()
+        nices = thread_nices(self.server.proc.pid)
+        self.assertEqual(nices.get("cb-sip"), {-10}, nices)
+        caf = {n for name, v in nices.items() if name.startswith("caf.") for n in v}
+        self.assertEqual(caf, {-10}, nices)
+        # The others keep the process's nice: the log writer, the web.
+        self.assertEqual(nices.get("cb-log-writer"), {0}, nices)
+        self.assertEqual(nices.get("callboard"), {0}, nices)
+        self.assertEqual(self.server.stop(), 0)
+
+        self.server.start("--thread-nice", "0")
+        nices = thread_nices(self.server.proc.pid)
+        self.assertEqual(nices.get("cb-sip"), {0}, nices)
+        self.assertNotIn("cannot set the thread", self.server.log())
