@@ -50,6 +50,9 @@
 #   LAT_RATE=auto        cps of the latency steps (auto: half Callboard's best)
 #   LAT_CALLS=3000 LAT_REPEAT=3
 #   PERF_RATES=""        pool rates whose Callboard steps run under perf record
+#   CALLBOARD_ARGS=""    more options for Callboard, e.g. "--thread-nice 0"
+#   KAMAILIO_NICE=""     e.g. -10: every Kamailio process at that nice (Callboard
+#                        runs its SIP and actor threads at -10 by default)
 #   UDP_RMEM=""          e.g. 4194304: net.core.rmem_default for this run only
 #                        (restored at exit): the default receive buffer of
 #                        every new UDP socket, Callboard's and SIPp's included
@@ -138,6 +141,7 @@ main() {
 		echo "callboard: $BIN ($(stat -c %y "$BIN"))"
 		echo "kamailio: $(kamailio -v 2>/dev/null | head -1)"; echo "sipp: $(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*')"
 		echo "CALLS=$CALLS PEER_RATES=[$PEER_RATES] POOL_RATES=[$POOL_RATES] POOL_MIN_STEP_S=$POOL_MIN_STEP_S POOL_PAIRS_CPS=$POOL_PAIRS_CPS POOL_SPAN_S=$POOL_SPAN_S"
+		echo "CALLBOARD_ARGS=${CALLBOARD_ARGS:-} KAMAILIO_NICE=${KAMAILIO_NICE:-}"
 		echo "LAT_RATE=$LAT_RATE LAT_CALLS=$LAT_CALLS LAT_REPEAT=$LAT_REPEAT UDP_RMEM=${UDP_RMEM:-unchanged ($(sysctl -n net.core.rmem_default))}"
 		echo "load: $(cat /proc/loadavg)"
 	} > "$WORK/env.txt"
