@@ -24,35 +24,51 @@ PhoneNumbers::PhoneNumbers(std::string default_region) : impl_(std::make_unique<
 
 PhoneNumbers::~PhoneNumbers() = default;
 
-std::optional<std::string> PhoneNumbers::normalize(std::string_view raw) const {
-  auto id = identify(raw);
-  if (!id) return std::nullopt;
-  return std::move(id->e164);
-}
+namespace {
 
-std::optional<PhoneNumbers::Identified> PhoneNumbers::identify(std::string_view raw) const {
+// The number a caller most likely meant, or nullopt.
+std::optional<pn::PhoneNumber> best_reading(std::string_view raw, const std::string& default_region) {
   const auto& util = *pn::PhoneNumberUtil::GetInstance();
   std::string text(raw);
   auto parse = [&](const std::string& t, pn::PhoneNumber& n) {
-    return util.Parse(t, impl_->default_region, &n) == pn::PhoneNumberUtil::NO_PARSING_ERROR;
+    return util.Parse(t, default_region, &n) == pn::PhoneNumberUtil::NO_PARSING_ERROR;
   };
   pn::PhoneNumber local;
   bool local_ok = parse(text, local);
-  std::optional<pn::PhoneNumber> chosen;
-  if (local_ok && util.IsValidNumber(local)) {
-    chosen = local;
-  } else if (!text.empty() && text[0] != '+') {
+  if (local_ok && util.IsValidNumber(local)) return local;
+  if (!text.empty() && text[0] != '+') {
     // "74951234567": international digits without '+', common in SIP From
     // headers of trunks.
     pn::PhoneNumber intl;
-    if (parse("+" + text, intl) && util.IsValidNumber(intl)) chosen = intl;
+    if (parse("+" + text, intl) && util.IsValidNumber(intl)) return intl;
   }
-  if (!chosen && local_ok && util.IsPossibleNumber(local)) chosen = local;
-  if (!chosen) return std::nullopt;
+  if (local_ok && util.IsPossibleNumber(local)) return local;
+  return std::nullopt;
+}
+
+std::string region_code(const pn::PhoneNumber& number) {
+  std::string code;
+  pn::PhoneNumberUtil::GetInstance()->GetRegionCodeForNumber(number, &code);
+  if (code == "ZZ") code.clear();
+  return code;
+}
+
+}  // namespace
+
+std::optional<std::string> PhoneNumbers::normalize(std::string_view raw) const {
+  auto number = best_reading(raw, impl_->default_region);
+  if (!number) return std::nullopt;
+  std::string e164;
+  pn::PhoneNumberUtil::GetInstance()->Format(*number, pn::PhoneNumberUtil::E164, &e164);
+  return e164;
+}
+
+std::optional<PhoneNumbers::Identified> PhoneNumbers::identify(std::string_view raw) const {
+  auto number = best_reading(raw, impl_->default_region);
+  if (!number) return std::nullopt;
   Identified out;
-  util.Format(*chosen, pn::PhoneNumberUtil::E164, &out.e164);
-  util.GetRegionCodeForNumber(*chosen, &out.country);
-  if (out.country == "ZZ") out.country.clear();
+  pn::PhoneNumberUtil::GetInstance()->Format(*number, pn::PhoneNumberUtil::E164, &out.e164);
+  out.country = region_code(*number);
   return out;
 }
 
@@ -62,8 +78,7 @@ PhoneRegion PhoneNumbers::region(const std::string& e164, const std::string& lan
   PhoneRegion out;
   if (util.Parse(e164, impl_->default_region, &number) != pn::PhoneNumberUtil::NO_PARSING_ERROR)
     return out;
-  util.GetRegionCodeForNumber(number, &out.country);
-  if (out.country == "ZZ") out.country.clear();
+  out.country = region_code(number);
   std::lock_guard<std::mutex> lock(impl_->geocoder_mutex);
   if (!impl_->geocoder) impl_->geocoder = std::make_unique<pn::PhoneNumberOfflineGeocoder>();
   out.location = impl_->geocoder->GetDescriptionForNumber(number, icu::Locale(language.c_str()));
