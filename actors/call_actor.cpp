@@ -27,18 +27,21 @@ void tell_agent(Self self, const domain::AgentId& agent, caf::message msg) {
   if (const AgentHandle* h = handle(self, agent)) self->send(h->actor, std::move(msg));
 }
 
-const domain::PhoneRegion& origin(Self self) {
+// The caller's location for the screen pop: the geocoder runs on the first
+// pop of the call (after its first ring is posted), unless routing needed
+// it already.
+const std::string& caller_location(Self self) {
   auto& st = self->state;
-  if (!st.origin) {
+  if (!st.location) {
     domain::Classification where = st.flow->classification();
     if (st.services.phones) domain::locate(where, *st.services.phones);
-    st.origin = domain::PhoneRegion{where.region, where.location};
+    st.location = std::move(where.location);
   }
-  return *st.origin;
+  return *st.location;
 }
 
 ScreenPop make_pop(Self self) {
-  const auto& where = origin(self);
+  const std::string& location = caller_location(self);
   const auto& st = self->state;
   const auto& flow = *st.flow;
   const auto& who = flow.classification();
@@ -49,8 +52,8 @@ ScreenPop make_pop(Self self) {
   pop.dialled = flow.dialled();
   pop.entry_point_name = st.entry_point_name;
   pop.source = flow.source();
-  pop.region = where.country;  // as classified, or located
-  pop.location = where.location;
+  pop.region = who.region;
+  pop.location = location;
   if (who.client != 0)
     pop.card = st.services.views->read([&](const domain::CrmViews& v) { return v.card(who.client); });
   return pop;

@@ -24,7 +24,6 @@
 #include "actors/services.hpp"
 #include "actors/stream_writer.hpp"
 #include "domain/call_flow.hpp"
-#include "domain/phone.hpp"
 
 namespace callboard::actors {
 
@@ -55,8 +54,8 @@ struct CallActorState {
   std::shared_ptr<const AgentDirectory> agents;
   caf::actor clients;
   std::string entry_point_name;
-  // The caller's region for screen pops, located on the first pop.
-  std::optional<domain::PhoneRegion> origin;
+  // The caller's location for screen pops, found on the first pop.
+  std::optional<std::string> location;
   int pending_tasks = 0;  // call-back tasks not yet durable
   bool done = false;      // the call is over; quit once pending_tasks is 0
   static inline const char* name = "call";

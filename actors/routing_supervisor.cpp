@@ -92,6 +92,7 @@ void sync_agents(Self self, std::map<AgentId, AgentInit> inits) {
   const domain::Config& config = *st.services.config;
   std::set<AgentId> configured;
   std::size_t order = 0;
+  st.served.clear();  // rebuilt for the configured agents below
   for (const auto& a : config.agents) {
     configured.insert(a.login);
     domain::AgentPolicy policy = policy_for(config, a);
@@ -121,9 +122,6 @@ void sync_agents(Self self, std::map<AgentId, AgentInit> inits) {
   // until the server stops (one may still be on a call).
   for (auto it = st.board.begin(); it != st.board.end();) {
     it = configured.count(it->first) ? std::next(it) : st.board.erase(it);
-  }
-  for (auto it = st.served.begin(); it != st.served.end();) {
-    it = configured.count(it->first) ? std::next(it) : st.served.erase(it);
   }
   st.members.clear();
   for (const auto& [id, a] : st.board) st.members[a.department].push_back(id);

@@ -24,9 +24,7 @@ Classification classify(const std::string& caller_raw, const PhoneNumbers& phone
 
 void locate(Classification& who, const PhoneNumbers& phones) {
   if (who.caller.empty() || who.caller[0] != '+' || !who.location.empty()) return;
-  PhoneRegion region = phones.region(who.caller);
-  if (who.region.empty()) who.region = region.country;
-  who.location = region.location;
+  who.location = phones.region(who.caller).location;
 }
 
 bool needs_location(const Classification& who, const EntryPointConfig& entry) {

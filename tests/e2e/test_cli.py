@@ -10,6 +10,19 @@ import unittest
 from harness import ROOT, Server, new_workdir, remove_workdir
 
 
+def thread_nices(pid):
+    """{thread name: set of nice values} of a running process, from /proc."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/comm") as f:
+            name = f.read().strip()
+        with open(f"/proc/{pid}/task/{tid}/stat") as f:
+            # Field 19 is nice; the name in parentheses may hold spaces.
+            nice = int(f.read().rsplit(")", 1)[1].split()[16])
+        out.setdefault(name, set()).add(nice)
+    return out
+
+
 class CliTest(unittest.TestCase):
     def setUp(self):
         self.workdir = new_workdir("cli")
@@ -74,34 +87,7 @@ class CliTest(unittest.TestCase):
         self.assertEqual(fields["clients"], "3", out.stdout)  # two demo clients and Ефим
         self.assertEqual(fields["events"], fields["last_sequence"], out.stdout)
 
-
-if __name__ == "__main__":
-    unittest.main()
-
-
-def thread_nices(pid):
-    """{thread name: set of nice values} of a running process, from /proc."""
-    out = {}
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{tid}/comm") as f:
-            name = f.read().strip()
-        with open(f"/proc/{pid}/task/{tid}/stat") as f:
-            # Field 19 is nice; the name in parentheses may hold spaces.
-            nice = int(f.read().rsplit(")", 1)[1].split()[16])
-        out.setdefault(name, set()).add(nice)
-    return out
-
-
-@unittest.skipUnless(os.geteuid() == 0, "lowering a thread's nice needs root")
-class ThreadNiceTest(unittest.TestCase):
-    def setUp(self):
-        self.workdir = new_workdir("nice")
-        self.server = Server(self.workdir)
-
-    def tearDown(self):
-        self.server.stop()
-        remove_workdir(self.workdir)
-
+    @unittest.skipUnless(os.geteuid() == 0, "lowering a thread's nice needs root")
     def test_the_sip_and_actor_threads_run_at_the_configured_nice(self):
         self.server.start()
         nices = thread_nices(self.server.proc.pid)
@@ -117,3 +103,7 @@ class ThreadNiceTest(unittest.TestCase):
         nices = thread_nices(self.server.proc.pid)
         self.assertEqual(nices.get("cb-sip"), {0}, nices)
         self.assertNotIn("cannot set the thread", self.server.log())
+
+
+if __name__ == "__main__":
+    unittest.main()
