@@ -185,6 +185,7 @@ domain::Config read(const Reader& r, const YAML::Node& root, const std::string& 
   read_demo_clients(r, root["demo_clients"], c);
   read_outbound(r, root["outbound"], c);
   check_routing_references(r, root, c);
+  c.index();
   return c;
 }
 

@@ -37,27 +37,53 @@ bool parse(std::string_view text, Strategy& out) {
 }
 
 namespace {
-template <class Vec, class Pred>
-auto find_in(const Vec& v, Pred pred) -> decltype(&v.front()) {
-  auto it = std::find_if(v.begin(), v.end(), pred);
+template <class Vec, class Key>
+auto find_in(const Vec& v, const Config::KeyIndex& index, const std::string& wanted, Key key)
+    -> decltype(&v.front()) {
+  if (index.size == v.size() && !v.empty()) {
+    auto it = index.at.find(wanted);
+    if (it == index.at.end()) return nullptr;
+    if (it->second < v.size() && key(v[it->second]) == wanted) return &v[it->second];
+  }
+  auto it = std::find_if(v.begin(), v.end(), [&](const auto& item) { return key(item) == wanted; });
   return it == v.end() ? nullptr : &*it;
 }
+
+template <class Vec, class Key>
+void index_list(const Vec& v, Config::KeyIndex& index, Key key) {
+  index.at.clear();
+  index.at.reserve(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) index.at.emplace(key(v[i]), i);  // the first one stays
+  index.size = v.size();
+}
+
+const std::string& login_of(const AgentConfig& a) { return a.login; }
+const std::string& sip_user_of(const AgentConfig& a) { return a.sip_user; }
+const std::string& number_of(const EntryPointConfig& e) { return e.number; }
+const std::string& id_of(const DepartmentConfig& d) { return d.id; }
 }  // namespace
 
 const AgentConfig* Config::find_agent(const AgentId& login) const {
-  return find_in(agents, [&](const AgentConfig& a) { return a.login == login; });
+  return find_in(agents, agents_by_login, login, login_of);
 }
 
 const AgentConfig* Config::find_agent_by_sip_user(const std::string& sip_user) const {
-  return find_in(agents, [&](const AgentConfig& a) { return a.sip_user == sip_user; });
+  return find_in(agents, agents_by_sip_user, sip_user, sip_user_of);
 }
 
 const EntryPointConfig* Config::find_entry_point(const std::string& number) const {
-  return find_in(entry_points, [&](const EntryPointConfig& e) { return e.number == number; });
+  return find_in(entry_points, entry_points_by_number, number, number_of);
 }
 
 const DepartmentConfig* Config::find_department(const std::string& id) const {
-  return find_in(departments, [&](const DepartmentConfig& d) { return d.id == id; });
+  return find_in(departments, departments_by_id, id, id_of);
+}
+
+void Config::index() {
+  index_list(agents, agents_by_login, login_of);
+  index_list(agents, agents_by_sip_user, sip_user_of);
+  index_list(entry_points, entry_points_by_number, number_of);
+  index_list(departments, departments_by_id, id_of);
 }
 
 }  // namespace callboard::domain

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/types.hpp"
@@ -189,10 +190,25 @@ struct Config {
   std::vector<DemoClientConfig> demo_clients;
   OutboundConfig outbound;
 
+  // Lookups by key, the first match in list order. Linear scans until
+  // index() is called (the loader calls it once the lists are final; a
+  // routing step looks up its department and entry point on every call,
+  // and a configuration may hold thousands). A list that grows or shrinks
+  // after index() is scanned again; one changed in place must be indexed
+  // again.
   const AgentConfig* find_agent(const AgentId& login) const;
   const AgentConfig* find_agent_by_sip_user(const std::string& sip_user) const;
   const EntryPointConfig* find_entry_point(const std::string& number) const;
   const DepartmentConfig* find_department(const std::string& id) const;
+  void index();
+
+  // Positions by key, first occurrence; `size` is the list's length when
+  // it was indexed.
+  struct KeyIndex {
+    std::unordered_map<std::string, std::size_t> at;
+    std::size_t size = 0;
+  };
+  KeyIndex agents_by_login, agents_by_sip_user, entry_points_by_number, departments_by_id;
 };
 
 }  // namespace callboard::domain

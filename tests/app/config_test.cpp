@@ -34,6 +34,10 @@ BOOST_AUTO_TEST_CASE(the_demo_configuration_loads) {
   BOOST_REQUIRE_MESSAGE(c.is_ok(), c.status().to_string());
   BOOST_TEST(c->departments.size() >= 1u);
   BOOST_TEST(c->find_department("sales") != nullptr);
+  // Loaded configurations are indexed: lookups do not scan the lists.
+  BOOST_TEST(c->departments_by_id.size == c->departments.size());
+  BOOST_TEST(c->agents_by_login.size == c->agents.size());
+  BOOST_TEST(c->entry_points_by_number.size == c->entry_points.size());
   int in_sales = 0;
   for (const auto& a : c->agents) in_sales += a.department == "sales";
   BOOST_TEST(in_sales >= 3);
