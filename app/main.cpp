@@ -10,7 +10,6 @@
 
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
 #if !defined(CALLBOARD_TCMALLOC) && defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -21,14 +20,6 @@
 #include "storage/codec.hpp"
 #include "storage/event_log.hpp"
 #include "storage/view_host.hpp"
-
-#if defined(CALLBOARD_TCMALLOC)
-// gperftools' release rate (what its TCMALLOC_RELEASE_RATE variable sets at
-// start-up): how eagerly free pages go back to the kernel, 0 never.
-namespace FLAG__namespace_do_not_use_directly_use_DECLARE_double_instead {
-extern double FLAGS_tcmalloc_release_rate;
-}
-#endif
 
 using namespace callboard;
 
@@ -135,13 +126,6 @@ int main(int argc, char** argv) {
   // page when calls resume stalled the first calls after a pause by tens
   // of milliseconds (cmake/Dependencies.cmake).
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-#elif defined(CALLBOARD_TCMALLOC)
-  // The same for tcmalloc: by default it returns free pages to the kernel
-  // a little at a time and faults them back in, zeroed, when calls need
-  // them again (3% of the server's CPU at 2400 calls/s, docs/BENCHMARKS.md).
-  // The process keeps its peak instead. TCMALLOC_RELEASE_RATE still wins.
-  if (!std::getenv("TCMALLOC_RELEASE_RATE"))
-    FLAG__namespace_do_not_use_directly_use_DECLARE_double_instead::FLAGS_tcmalloc_release_rate = 0;
 #endif
   CLI::App cli{"Callboard: contact-center server joining IP telephony to a CRM"};
   cli.require_subcommand(0, 1);
