@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Routing latency from a packet capture: INVITE in -> first INVITE out.
 
-  latency.py CAPTURE.pcap --server-port P [--json] [--skip-first-s S]
+  latency.py CAPTURE.pcap --server-port P [--json] [--skip-first-s S] [--bursts]
   latency.py --table latency.jsonl      (pool.py's results as a Markdown table)
 
 The capture holds the UDP datagrams to and from the SIP server's port on
@@ -21,6 +21,12 @@ Pairing key, in this order:
 Retransmissions are ignored (first copy of each INVITE only). Inbound
 INVITEs that never got an outbound INVITE are counted as unpaired (the
 server answered them itself, e.g. 480 or 404, or the capture ended first).
+
+--bursts: the caller sends its INVITEs in bursts (SIPp starts the calls
+due since its last turn together); INVITEs arriving less than 300 µs after
+the one before belong to the same burst. Prints how many bursts of each
+size came and the latency by position in the burst: a server that routes
+one call at a time makes the last of a burst wait for the ones before it.
 
 Python 3 standard library only. Reads classic pcap (microsecond or
 nanosecond), link types Ethernet (1), Linux cooked (113, 276), raw IPv4
@@ -124,7 +130,9 @@ def pct(sorted_vals, p):
     return sorted_vals[k]
 
 
-def analyse(path, port, skip_first_s=0.0):
+def analyse(path, port, skip_first_s=0.0, calls=None):
+    """Latency figures of a capture; `calls`, if a list, gets one
+    (arrival time, latency µs) per paired call."""
     inbound = {}   # key -> first arrival time
     outbound = {}  # key -> first departure time
     in_count = out_count = 0
@@ -167,6 +175,8 @@ def analyse(path, port, skip_first_s=0.0):
             unpaired += 1
             continue
         lat.append((t_out - t_in) * 1e6)
+        if calls is not None:
+            calls.append((t_in, lat[-1]))
     lat.sort()
     res = {
         "capture": path, "server_port": port, "paired_by": "sdp-o-session" if use_sess else "call-id",
@@ -181,6 +191,35 @@ def analyse(path, port, skip_first_s=0.0):
     res["max_us"] = round(lat[-1], 1) if lat else float("nan")
     res["mean_us"] = round(sum(lat) / len(lat), 1) if lat else float("nan")
     return res
+
+
+def bursts(calls, gap_s=300e-6):
+    """Calls grouped by arrival (a gap under gap_s joins the burst before),
+    as lists of (arrival, latency µs) in arrival order."""
+    out = []
+    for t, lat in sorted(calls):
+        if out and t - out[-1][-1][0] < gap_s:
+            out[-1].append((t, lat))
+        else:
+            out.append([(t, lat)])
+    return out
+
+
+def print_bursts(calls):
+    groups = bursts(calls)
+    sizes = {}
+    for g in groups:
+        sizes[len(g)] = sizes.get(len(g), 0) + 1
+    print("bursts: %d; size x count: %s" % (len(groups), ", ".join("%dx%d" % kv for kv in sorted(sizes.items()))))
+    by_pos = {}
+    for g in groups:
+        for i, (_, lat) in enumerate(g):
+            by_pos.setdefault(i + 1, []).append(lat)
+    print("| position in burst | calls | p50 us | p90 us | p99 us |")
+    print("|---:|---:|---:|---:|---:|")
+    for pos in sorted(by_pos):
+        v = sorted(by_pos[pos])
+        print("| %d | %d | %.0f | %.0f | %.0f |" % (pos, len(v), pct(v, 50), pct(v, 90), pct(v, 99)))
 
 
 def table(path):
@@ -218,9 +257,11 @@ def main():
     ap.add_argument("--skip-first-s", type=float, default=0.0,
                     help="ignore calls that arrive in the first S seconds of the capture (warm-up)")
     ap.add_argument("--json", action="store_true", help="one JSON object instead of text")
+    ap.add_argument("--bursts", action="store_true", help="latency by position in the caller's bursts")
     a = ap.parse_args()
+    calls = [] if a.bursts else None
     try:
-        r = analyse(a.capture, a.server_port, a.skip_first_s)
+        r = analyse(a.capture, a.server_port, a.skip_first_s, calls)
     except (OSError, ValueError) as e:
         sys.exit("latency.py: %s" % e)
     if a.json:
@@ -231,6 +272,8 @@ def main():
           "%(datagrams_per_call).1f datagrams per call" % r)
     print("INVITE in -> first INVITE out, us: p50 %(p50_us).1f  p90 %(p90_us).1f  p99 %(p99_us).1f  "
           "p99.9 %(p999_us).1f  max %(max_us).1f  mean %(mean_us).1f" % r)
+    if a.bursts:
+        print_bursts(calls)
 
 
 if __name__ == "__main__":
