@@ -33,9 +33,8 @@ void tell_agent(Self self, const domain::AgentId& agent, caf::message msg) {
 const std::string& caller_location(Self self) {
   auto& st = self->state;
   if (!st.location) {
-    domain::Classification where = st.flow->classification();
-    if (st.services.phones) domain::locate(where, *st.services.phones);
-    st.location = std::move(where.location);
+    const domain::Classification& who = st.flow->classification();
+    st.location = st.services.phones ? domain::location_of(who, *st.services.phones) : who.location;
   }
   return *st.location;
 }

@@ -163,7 +163,9 @@ domain::Config read(const Reader& r, const YAML::Node& root, const std::string& 
     c.departments.push_back(std::move(d));
   }
   if (c.departments.empty()) r.fail(root, "departments", "at least one department is required");
+  c.index();  // agents and entry points name departments: look them up by hash
   read_agents(r, root["agents"], c);
+  c.index();  // and clients and routing rules name agents
   i = 0;
   std::set<std::string> numbers;
   for (const auto& n : r.seq(root["entry_points"], "entry_points")) {

@@ -22,10 +22,12 @@ Classification classify(const std::string& caller_raw, const PhoneNumbers& phone
   return who;
 }
 
-void locate(Classification& who, const PhoneNumbers& phones) {
-  if (who.caller.empty() || who.caller[0] != '+' || !who.location.empty()) return;
-  who.location = phones.region(who.caller).location;
+std::string location_of(const Classification& who, const PhoneNumbers& phones) {
+  if (who.caller.empty() || who.caller[0] != '+' || !who.location.empty()) return who.location;
+  return phones.location(who.caller);
 }
+
+void locate(Classification& who, const PhoneNumbers& phones) { who.location = location_of(who, phones); }
 
 bool needs_location(const Classification& who, const EntryPointConfig& entry) {
   return who.client == 0 && entry.unknown == UnknownRule::regional;

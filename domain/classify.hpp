@@ -21,6 +21,8 @@ Classification classify(const std::string& caller_raw, const PhoneNumbers& phone
 // callers do it only where a rule or a screen pop needs it. No-op when the
 // number did not parse or is located already.
 void locate(Classification& who, const PhoneNumbers& phones);
+// What locate() would set, leaving `who` as it is.
+std::string location_of(const Classification& who, const PhoneNumbers& phones);
 
 // Whether routing a call through this entry point reads the location.
 bool needs_location(const Classification& who, const EntryPointConfig& entry);

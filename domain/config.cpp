@@ -43,7 +43,7 @@ auto find_in(const Vec& v, const Config::KeyIndex& index, const std::string& wan
   if (index.size == v.size() && !v.empty()) {
     auto it = index.at.find(wanted);
     if (it == index.at.end()) return nullptr;
-    if (it->second < v.size() && key(v[it->second]) == wanted) return &v[it->second];
+    if (key(v[it->second]) == wanted) return &v[it->second];  // else changed in place: scan
   }
   auto it = std::find_if(v.begin(), v.end(), [&](const auto& item) { return key(item) == wanted; });
   return it == v.end() ? nullptr : &*it;
@@ -58,17 +58,12 @@ void index_list(const Vec& v, Config::KeyIndex& index, Key key) {
 }
 
 const std::string& login_of(const AgentConfig& a) { return a.login; }
-const std::string& sip_user_of(const AgentConfig& a) { return a.sip_user; }
 const std::string& number_of(const EntryPointConfig& e) { return e.number; }
 const std::string& id_of(const DepartmentConfig& d) { return d.id; }
 }  // namespace
 
 const AgentConfig* Config::find_agent(const AgentId& login) const {
   return find_in(agents, agents_by_login, login, login_of);
-}
-
-const AgentConfig* Config::find_agent_by_sip_user(const std::string& sip_user) const {
-  return find_in(agents, agents_by_sip_user, sip_user, sip_user_of);
 }
 
 const EntryPointConfig* Config::find_entry_point(const std::string& number) const {
@@ -81,7 +76,6 @@ const DepartmentConfig* Config::find_department(const std::string& id) const {
 
 void Config::index() {
   index_list(agents, agents_by_login, login_of);
-  index_list(agents, agents_by_sip_user, sip_user_of);
   index_list(entry_points, entry_points_by_number, number_of);
   index_list(departments, departments_by_id, id_of);
 }

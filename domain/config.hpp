@@ -197,7 +197,6 @@ struct Config {
   // after index() is scanned again; one changed in place must be indexed
   // again.
   const AgentConfig* find_agent(const AgentId& login) const;
-  const AgentConfig* find_agent_by_sip_user(const std::string& sip_user) const;
   const EntryPointConfig* find_entry_point(const std::string& number) const;
   const DepartmentConfig* find_department(const std::string& id) const;
   void index();
@@ -208,7 +207,7 @@ struct Config {
     std::unordered_map<std::string, std::size_t> at;
     std::size_t size = 0;
   };
-  KeyIndex agents_by_login, agents_by_sip_user, entry_points_by_number, departments_by_id;
+  KeyIndex agents_by_login, entry_points_by_number, departments_by_id;
 };
 
 }  // namespace callboard::domain

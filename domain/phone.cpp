@@ -16,6 +16,17 @@ struct PhoneNumbers::Impl {
   // thread-safe; calls to it are serialised.
   std::mutex geocoder_mutex;
   std::unique_ptr<pn::PhoneNumberOfflineGeocoder> geocoder;
+
+  std::string describe(const pn::PhoneNumber& number, const std::string& language) {
+    std::lock_guard<std::mutex> lock(geocoder_mutex);
+    if (!geocoder) geocoder = std::make_unique<pn::PhoneNumberOfflineGeocoder>();
+    return geocoder->GetDescriptionForNumber(number, icu::Locale(language.c_str()));
+  }
+
+  bool parse_e164(const std::string& e164, pn::PhoneNumber& number) const {
+    return pn::PhoneNumberUtil::GetInstance()->Parse(e164, default_region, &number) ==
+           pn::PhoneNumberUtil::NO_PARSING_ERROR;
+  }
 };
 
 PhoneNumbers::PhoneNumbers(std::string default_region) : impl_(std::make_unique<Impl>()) {
@@ -73,16 +84,17 @@ std::optional<PhoneNumbers::Identified> PhoneNumbers::identify(std::string_view 
 }
 
 PhoneRegion PhoneNumbers::region(const std::string& e164, const std::string& language) const {
-  const auto& util = *pn::PhoneNumberUtil::GetInstance();
   pn::PhoneNumber number;
   PhoneRegion out;
-  if (util.Parse(e164, impl_->default_region, &number) != pn::PhoneNumberUtil::NO_PARSING_ERROR)
-    return out;
+  if (!impl_->parse_e164(e164, number)) return out;
   out.country = region_code(number);
-  std::lock_guard<std::mutex> lock(impl_->geocoder_mutex);
-  if (!impl_->geocoder) impl_->geocoder = std::make_unique<pn::PhoneNumberOfflineGeocoder>();
-  out.location = impl_->geocoder->GetDescriptionForNumber(number, icu::Locale(language.c_str()));
+  out.location = impl_->describe(number, language);
   return out;
+}
+
+std::string PhoneNumbers::location(const std::string& e164, const std::string& language) const {
+  pn::PhoneNumber number;
+  return impl_->parse_e164(e164, number) ? impl_->describe(number, language) : std::string();
 }
 
 }  // namespace callboard::domain

@@ -37,6 +37,8 @@ class PhoneNumbers {
 
   // Region of an E.164 number; language "ru" or "en" for the location.
   PhoneRegion region(const std::string& e164, const std::string& language = "ru") const;
+  // region(e164, language).location alone.
+  std::string location(const std::string& e164, const std::string& language = "ru") const;
 
  private:
   struct Impl;

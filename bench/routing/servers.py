@@ -109,7 +109,7 @@ class Callboard(Server):
         if os.path.exists(self.data_dir):
             raise RuntimeError("%s exists: every run starts from an empty log" % self.data_dir)
         argv = [self.binary, "run", "-c", self.config, "--data-dir", self.data_dir]
-        # CALLBOARD_ARGS: more options for the server, e.g. "--actor-threads 1".
+        # CALLBOARD_ARGS: more options for the server, e.g. "--thread-nice 0".
         argv += shlex.split(os.environ.get("CALLBOARD_ARGS", ""))
         self.proc = procs.Child(argv, cwd=self.work, log=self.log)
 

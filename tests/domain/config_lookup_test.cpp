@@ -10,11 +10,9 @@ namespace {
 
 Config sample() {
   Config c;
-  c.departments = {{"sales", "Sales"}, {"support", "Support"}};
+  // "sales" twice: a duplicate the loader refuses; the first one wins.
+  c.departments = {{"sales", "Sales"}, {"support", "Support"}, {"sales", "Sales again"}};
   c.agents = {{"a1", "A1", "sales"}, {"a2", "A2", "sales"}, {"s1", "S1", "support"}};
-  c.agents[0].sip_user = "101";
-  c.agents[1].sip_user = "102";
-  c.agents[2].sip_user = "101";  // a duplicate the loader refuses; the first one wins
   c.entry_points = {{"100", "Sales", "sales"}, {"200", "Support", "support"}};
   return c;
 }
@@ -24,7 +22,7 @@ void expect_same_answers(const Config& c) {
   BOOST_TEST(c.find_department("nobody") == nullptr);
   BOOST_TEST(c.find_agent("a2") == &c.agents[1]);
   BOOST_TEST(c.find_agent("") == nullptr);
-  BOOST_TEST(c.find_agent_by_sip_user("101") == &c.agents[0]);
+  BOOST_TEST(c.find_department("sales") == &c.departments[0]);
   BOOST_TEST(c.find_entry_point("200") == &c.entry_points[1]);
   BOOST_TEST(c.find_entry_point("300") == nullptr);
 }
@@ -38,7 +36,7 @@ BOOST_AUTO_TEST_CASE(indexed_and_linear_lookups_agree) {
   expect_same_answers(linear);
   Config indexed = sample();
   indexed.index();
-  BOOST_TEST(indexed.departments_by_id.size == 2u);
+  BOOST_TEST(indexed.departments_by_id.size == 3u);
   expect_same_answers(indexed);
   Config copy = indexed;  // positions, not pointers: a copy answers with its own elements
   expect_same_answers(copy);
@@ -49,11 +47,11 @@ BOOST_AUTO_TEST_CASE(a_list_grown_after_index_is_scanned) {
   c.index();
   c.departments.push_back({"minsk", "Minsk branch"});
   c.entry_points.push_back({"300", "Minsk", "minsk"});
-  BOOST_TEST(c.find_department("minsk") == &c.departments[2]);
+  BOOST_TEST(c.find_department("minsk") == &c.departments[3]);
   BOOST_TEST(c.find_entry_point("300") == &c.entry_points[2]);
   BOOST_TEST(c.find_department("sales") == &c.departments[0]);
   c.index();
-  BOOST_TEST(c.find_department("minsk") == &c.departments[2]);
+  BOOST_TEST(c.find_department("minsk") == &c.departments[3]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
