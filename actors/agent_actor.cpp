@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/timer_service.hpp"
 
 namespace callboard::actors {
 
@@ -25,8 +26,7 @@ void apply(Self self, std::vector<domain::Event> events) {
       before.paused != st.status.paused)
     report(self);
   if (st.status.state == domain::AgentState::wrap_up && before.state != domain::AgentState::wrap_up) {
-    self->delayed_send(self, std::chrono::microseconds(st.policy.wrap_up), wrapped_atom::value,
-                       st.status.call);
+    send_later(self, std::chrono::microseconds(st.policy.wrap_up), caf::make_message(wrapped_atom::value, st.status.call));
   }
 }
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "actors/crm_messages.hpp"
 #include "actors/messages.hpp"
+#include "actors/timer_service.hpp"
 #include "domain/agent.hpp"
 #include "domain/classify.hpp"
 
@@ -106,8 +107,8 @@ struct Executor {
     services().panel->screen_pop(c.agent, make_pop(self));
   }
   void operator()(const cmd::StartTimer& c) const {
-    self->delayed_send(self, std::chrono::microseconds(c.after), timeout_atom::value, c.attempt,
-                       static_cast<int>(c.kind));
+    send_later(self, std::chrono::microseconds(c.after),
+               caf::make_message(timeout_atom::value, c.attempt, static_cast<int>(c.kind)));
   }
   void operator()(const cmd::Enqueue& c) const {
     auto s = self;

@@ -11,6 +11,7 @@
 #include "actors/messages.hpp"
 #include "actors/routing_supervisor.hpp"
 #include "actors/thread_priority.hpp"
+#include "actors/timer_service.hpp"
 
 namespace callboard::actors {
 
@@ -97,6 +98,7 @@ CallCenter::CallCenter(Services services, std::map<domain::AgentId, AgentInit> a
                        CallCenterOptions options)
     : impl_(std::make_unique<Impl>(options)) {
   impl_->crm_timeout = options.crm_timeout;
+  start_timer_service(impl_->system, options.timer_granularity);
   impl_->clients = impl_->system.spawn(client_registry, services, ClientActorOptions{options.client_idle});
   impl_->supervisor = impl_->system.spawn(routing_supervisor, std::move(services), std::move(agents),
                                           impl_->clients);
@@ -190,6 +192,7 @@ void CallCenter::shutdown() {
       .receive([](std::size_t) {}, [](caf::error&) {});
   self->send_exit(impl_->supervisor, caf::exit_reason::user_shutdown);
   self->send_exit(impl_->clients, caf::exit_reason::user_shutdown);
+  stop_timer_service(impl_->system);
 }
 
 }  // namespace callboard::actors

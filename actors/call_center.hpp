@@ -33,6 +33,9 @@ struct CallCenterOptions {
   // Nice of every thread the actor system starts (thread_priority.hpp); 0:
   // unchanged.
   int thread_nice = 0;
+  // Ring, queue, wrap-up and idle timers fire up to this much late
+  // (timer_service.hpp); 0: on their exact deadlines.
+  std::chrono::milliseconds timer_granularity{20};
   // Client actors idle this long are passivated (client_actor.hpp).
   std::chrono::milliseconds client_idle{60'000};
   // How long a CRM command may take before the caller gets `unavailable`.

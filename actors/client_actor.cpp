@@ -4,6 +4,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/timer_service.hpp"
+
 namespace callboard::actors {
 
 namespace {
@@ -23,7 +25,7 @@ std::uint64_t created_id(const domain::ClientCommand& c) {
 
 void arm_idle(Self self) {
   auto& st = self->state;
-  self->delayed_send(self, st.options.idle, idle_atom::value, ++st.idle_generation);
+  send_later(self, st.options.idle, caf::make_message(idle_atom::value, ++st.idle_generation));
 }
 
 // ok when the actor may decide now.

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/messages.hpp"
+#include "actors/timer_service.hpp"
 #include "domain/agent.hpp"
 
 namespace callboard::actors {
@@ -45,7 +46,7 @@ struct Executor {
   void operator()(const cmd::Connect& c) const { telephony().connect(call().id, c.agent_leg, c.client_leg); }
   void operator()(const cmd::Release& c) const { telephony().release(call().id, c.leg); }
   void operator()(const cmd::StartTimer& c) const {
-    self->delayed_send(self, std::chrono::microseconds(c.after), timeout_atom::value, static_cast<int>(c.kind));
+    send_later(self, std::chrono::microseconds(c.after), caf::make_message(timeout_atom::value, static_cast<int>(c.kind)));
   }
   void operator()(const cmd::Withdraw& c) const {
     tell_agent(caf::make_message(withdraw_atom::value, call().id, c.reason));

@@ -11,6 +11,7 @@
 #include "actors/client_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/routing_supervisor.hpp"
+#include "actors/timer_service.hpp"
 #include "fakes.hpp"
 
 namespace callboard::test {
@@ -19,6 +20,9 @@ using namespace callboard::actors;
 
 
 
+// As the server runs them: ring, queue and wrap-up timers through the
+// timer service, rounded up to this.
+constexpr std::chrono::milliseconds kTimerGranularity{20};
 constexpr const char* kKnownCaller = "+375291111111";  // client 1, responsible a1
 constexpr const char* kUnknownCaller = "+375297777777";
 
@@ -43,6 +47,7 @@ struct Fixture {
     cfg.set("logger.verbosity", caf::atom("quiet"));
     system = std::make_unique<caf::actor_system>(cfg);
     sched = &dynamic_cast<caf::scheduler::test_coordinator&>(system->scheduler());
+    start_timer_service(*system, kTimerGranularity);
     // The CRM knows one client, managed by a1.
     sink.submit({{domain::client_stream(1), clock.now(), 0, domain::ClientCreated{1, "Иван Петров", "ООО Ромашка", ""}},
                  {domain::client_stream(1), clock.now(), 1, domain::PhoneLinked{1, kKnownCaller}},
@@ -76,6 +81,7 @@ struct Fixture {
     sched->run();
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(clients, caf::exit_reason::user_shutdown);
+    stop_timer_service(*system);
     sched->run();
   }
 
