@@ -13,7 +13,9 @@ target rate. Each step's row is computed by peer-bench's stats.py.
 
 Latency: at LAT_RATE (default: half the best passing rate of the first
 target), dumpcap records the server's SIP port on loopback during a step;
-latency.py pairs each INVITE in with the first INVITE out.
+latency.py pairs each INVITE in with the first INVITE out. With
+--sched-trace, the scheduler's switches and wake-ups on every CPU are
+recorded beside the capture (wakeups.py reads both).
 
 Bounded: every SIPp has -m and -timeout, every wait a deadline; every
 process started here is stopped here, by PID, also on SIGINT/SIGTERM.
@@ -162,8 +164,11 @@ class Run:
             agents.append((ad, c))
         procs.wait_until(lambda: all(procs.udp_bound(p) for p in agent_ports), 5)
         cap = None
+        sched = None
         if capture:
             cap = self.start_capture(sd, srv.port, deadline + 20)
+            if a.sched_trace:
+                sched = self.start_sched_trace(sd)
         w = lambda fn, text: open(os.path.join(sd, fn), "w").write(text)  # noqa: E731
         udp_ports = [srv.port, a.uac_port] + agent_ports
         w("udp_drops.start", procs.udp_drops_line(udp_ports))
@@ -214,6 +219,8 @@ class Run:
         meta["UAC_RC"] = rc
         for ad, c in agents:
             self.finish_sipp(ad, c, 10)
+        if sched:
+            sched.stop((signal.SIGINT, signal.SIGTERM, signal.SIGKILL), 30)
         if cap:
             cap.stop((signal.SIGINT, signal.SIGTERM, signal.SIGKILL), 10)
         w("meta.env", "".join("%s=%s\n" % kv for kv in meta.items()))
@@ -230,6 +237,20 @@ class Run:
                 r["achieved_cps"], r["rt_p50"], r["rt_p99"], r["srv_cpu_avg"], r["srv_cpu_peak"],
                 r["srv_cpu_ms_call"], r["sys_busy"], r["udp_drops"], r["why"]))
         return r, sd
+
+    def start_sched_trace(self, sd):
+        """perf record of the scheduler's switches and wake-ups on every CPU
+        for the step (sched.data), stamped with CLOCK_MONOTONIC; sched.offset
+        holds CLOCK_REALTIME - CLOCK_MONOTONIC, to place the capture's
+        datagrams on the same time line (wakeups.py)."""
+        with open(os.path.join(sd, "sched.offset"), "w") as f:
+            f.write("%.9f\n" % (time.clock_gettime(time.CLOCK_REALTIME) - time.clock_gettime(time.CLOCK_MONOTONIC)))
+        data = os.path.join(sd, "sched.data")
+        c = procs.Child(["perf", "record", "-a", "-k", "CLOCK_MONOTONIC", "-e", "sched:sched_switch",
+                         "-e", "sched:sched_wakeup", "-o", data], cwd=sd, log=os.path.join(sd, "sched.log"))
+        self.children.append(c)
+        procs.wait_until(lambda: os.path.exists(data) and os.path.getsize(data) > 0, 10)
+        return c
 
     def start_capture(self, sd, port, max_s):
         """dumpcap on lo for the server's port, returned once it is capturing:
@@ -272,7 +293,7 @@ class Run:
             log("%s latency at %d cps (try %d, step %s): p50 %.0f us, p99 %.0f us, max %.0f us, %d paired, %d unpaired"
                 % (srv.name, rate, i, r["verdict"], lat["p50_us"], lat["p99_us"], lat["max_us"], lat["paired"],
                    lat["unpaired"]))
-            if not self.a.keep_pcap:
+            if not (self.a.keep_pcap or self.a.sched_trace):
                 os.remove(os.path.join(sd, "server.pcap"))
             out.append(lat)
         return out
@@ -323,6 +344,9 @@ def parse_args():
     ap.add_argument("--keep-pcap", action="store_true")
     ap.add_argument("--perf-rates", default="", help="rates whose steps run under perf record (profiling)")
     ap.add_argument("--perf-callgraph", default="fp", help="perf record --call-graph: fp, or dwarf,16384")
+    ap.add_argument("--sched-trace", action="store_true",
+                    help="record the scheduler's switches and wake-ups during the latency tries (wakeups.py); "
+                         "keeps their captures")
     ap.add_argument("--uac-port", type=int, default=27070)
     ap.add_argument("--reg-port", type=int, default=27071)
     ap.add_argument("--agent-base-port", type=int, default=27080)
