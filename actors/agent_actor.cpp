@@ -26,7 +26,8 @@ void apply(Self self, std::vector<domain::Event> events) {
       before.paused != st.status.paused)
     report(self);
   if (st.status.state == domain::AgentState::wrap_up && before.state != domain::AgentState::wrap_up) {
-    send_later(self, std::chrono::microseconds(st.policy.wrap_up), caf::make_message(wrapped_atom::value, st.status.call));
+    send_later(self, std::chrono::microseconds(st.policy.wrap_up),
+               caf::make_message(wrapped_atom::value, st.status.call));
   }
 }
 }  // namespace

@@ -46,7 +46,8 @@ struct Executor {
   void operator()(const cmd::Connect& c) const { telephony().connect(call().id, c.agent_leg, c.client_leg); }
   void operator()(const cmd::Release& c) const { telephony().release(call().id, c.leg); }
   void operator()(const cmd::StartTimer& c) const {
-    send_later(self, std::chrono::microseconds(c.after), caf::make_message(timeout_atom::value, static_cast<int>(c.kind)));
+    send_later(self, std::chrono::microseconds(c.after),
+               caf::make_message(timeout_atom::value, static_cast<int>(c.kind)));
   }
   void operator()(const cmd::Withdraw& c) const {
     tell_agent(caf::make_message(withdraw_atom::value, call().id, c.reason));

@@ -54,9 +54,9 @@ void arm(Self self) {
   const std::int64_t at = round_up(st.timers.top().due, st.granularity);
   if (!st.ticks.empty() && *st.ticks.begin() <= at) return;
   st.ticks.insert(at);
-  self->clock().schedule_message(Clock::time_point(Nanos(at)), caf::actor_cast<caf::strong_actor_ptr>(self),
-                                 caf::make_mailbox_element(nullptr, caf::make_message_id(), {},
-                                                           tick_atom::value, at));
+  self->clock().schedule_message(
+      Clock::time_point(Nanos(at)), caf::actor_cast<caf::strong_actor_ptr>(self),
+      caf::make_mailbox_element(nullptr, caf::make_message_id(), {}, tick_atom::value, at));
 }
 
 caf::behavior timer_service(Self self, std::chrono::milliseconds granularity) {
@@ -79,7 +79,8 @@ caf::behavior timer_service(Self self, std::chrono::milliseconds granularity) {
           // reference count), then the entry dropped.
           Timer t = st.timers.top();
           st.timers.pop();
-          if (auto to = t.to.lock()) to->enqueue(nullptr, caf::make_message_id(), std::move(t.msg), self->context());
+          if (auto to = t.to.lock())
+            to->enqueue(nullptr, caf::make_message_id(), std::move(t.msg), self->context());
         }
         arm(self);
       },
@@ -105,7 +106,8 @@ void send_later(caf::local_actor* self, std::chrono::microseconds after, caf::me
   const Clock::time_point due = self->clock().now() + after;
   auto service = self->home_system().registry().get<caf::strong_actor_ptr>(timers_key);
   if (!service) {  // what delayed_send does
-    self->clock().schedule_message(due, me, caf::make_mailbox_element(me, caf::make_message_id(), {}, std::move(msg)));
+    self->clock().schedule_message(due, me,
+                                   caf::make_mailbox_element(me, caf::make_message_id(), {}, std::move(msg)));
     return;
   }
   const std::int64_t due_ns = std::chrono::duration_cast<Nanos>(due.time_since_epoch()).count();

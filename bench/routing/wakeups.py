@@ -41,7 +41,8 @@ WAKE = re.compile(r"comm=(.*?) pid=\d+ .*target_cpu=(\d+)")
 def sched_events(step_dir):
     offset = float(open(os.path.join(step_dir, "sched.offset")).read())
     out = subprocess.run(["perf", "script", "-i", os.path.join(step_dir, "sched.data"),
-                          "-F", "comm,tid,cpu,time,event,trace"], capture_output=True, text=True, check=True).stdout
+                          "-F", "comm,tid,cpu,time,event,trace"],
+                         capture_output=True, text=True, check=True).stdout
     events = []
     for line in out.splitlines():
         m = LINE.match(line)
@@ -99,7 +100,8 @@ def main():
             wakes[(e[3], e[4])] += 1
         else:
             switches[e[3]] += 1
-    print("%s: %d calls in the trace (%.0f calls/s over %.2f s of trace)" % (a.step_dir, len(inside), rate, t1 - t0))
+    print("%s: %d calls in the trace (%.0f calls/s over %.2f s of trace)"
+          % (a.step_dir, len(inside), rate, t1 - t0))
     print("\nwake-ups per call (waker -> woken):")
     for (src, dst), k in wakes.most_common(20):
         print("  %-44s %5.2f" % ("%s -> %s" % (src, dst), k / n))
