@@ -98,9 +98,8 @@ struct WebServer::Impl {
     bool first = false;
     {
       std::lock_guard<std::mutex> lock(handoff_mutex);
+      first = handoff.empty();  // else a wake-up is on its way for the batch
       handoff.push_back(std::move(f));
-      first = !handoff_armed;
-      handoff_armed = true;
     }
     if (!first) return;
     post([this] {
@@ -116,7 +115,6 @@ struct WebServer::Impl {
     {
       std::lock_guard<std::mutex> lock(handoff_mutex);
       batch.swap(handoff);
-      handoff_armed = false;
     }
     for (auto& f : batch) f();
   }
@@ -282,8 +280,7 @@ struct WebServer::Impl {
   asio::io_context ioc;
   asio::steady_timer sweep_timer;
   std::mutex handoff_mutex;
-  std::vector<std::function<void()>> handoff;  // under handoff_mutex
-  bool handoff_armed = false;                   // under handoff_mutex
+  std::vector<std::function<void()>> handoff;  // under handoff_mutex; non-empty: a wake-up is armed
   asio::steady_timer handoff_timer;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::shared_ptr<detail::Listener> listener;

@@ -9,7 +9,8 @@ server.pcap (the SIP datagrams to and from port P on loopback), sched.data
 CLOCK_MONOTONIC) and sched.offset (CLOCK_REALTIME - CLOCK_MONOTONIC at the
 start, to put both on one time line).
 
-Prints, over the calls whose INVITE arrived while the trace ran:
+Prints, over the calls whose INVITE arrived while the trace ran (events
+counted between the first and the last of those INVITEs):
   - wake-ups per call, waker thread -> woken thread (by thread name);
   - context switches per call, by the thread switched out;
   - with --slowest N, the time line around each of the N slowest calls
@@ -90,18 +91,20 @@ def main():
     inside = [c for c in calls if t0 <= c[0] <= t1]
     if not inside:
         raise SystemExit("wakeups.py: no call of the capture falls inside the trace (%.3f-%.3f)" % (t0, t1))
-    # Calls per second of trace, for the per-call rates below.
-    span = max(c[0] for c in inside) - min(c[0] for c in inside)
-    rate = len(inside) / span if span > 0 else float(len(inside))
-    n = rate * (t1 - t0)
+    # Per call: the events between the first and the last INVITE in the
+    # trace over the calls that arrived then (the trace also holds the
+    # quiet before and after the calls, which would dilute the rates).
+    first, last = min(c[0] for c in inside), max(c[0] for c in inside)
+    n = len(inside)
     wakes, switches = collections.Counter(), collections.Counter()
     for e in events:
+        if not first <= e[0] <= last:
+            continue
         if e[2] == "wake":
             wakes[(e[3], e[4])] += 1
         else:
             switches[e[3]] += 1
-    print("%s: %d calls in the trace (%.0f calls/s over %.2f s of trace)"
-          % (a.step_dir, len(inside), rate, t1 - t0))
+    print("%s: %d calls over %.2f s (%.2f s of trace)" % (a.step_dir, n, last - first, t1 - t0))
     print("\nwake-ups per call (waker -> woken):")
     for (src, dst), k in wakes.most_common(20):
         print("  %-44s %5.2f" % ("%s -> %s" % (src, dst), k / n))

@@ -138,9 +138,11 @@ BOOST_FIXTURE_TEST_CASE(a_dead_actors_timer_is_dropped_and_the_others_still_fire
   auto stays = spawn_probe();
   arm(gone, 100, 1);
   arm(stays, 200, 2);
+  caf::weak_actor_ptr watch(caf::actor_cast<caf::strong_actor_ptr>(gone).get());
   caf::anon_send_exit(gone, caf::exit_reason::user_shutdown);
   gone = nullptr;
   sched->run();
+  BOOST_TEST(!watch.lock());  // a pending timer does not keep its actor alive
   fire_all();
   BOOST_TEST(tags() == std::vector<int>{2});
 }
