@@ -29,6 +29,7 @@
 #include "actors/thread_priority.hpp"
 
 #include "sip/engine.hpp"
+#include "sip/loop_timeouts.hpp"
 #include "sip/wire_counter.hpp"
 
 namespace callboard::sip {
@@ -175,6 +176,10 @@ class SipServer::Impl {
     if (!root) return Status::unavailable("cannot create the Sofia event loop");
     // nua runs on this thread too: one thread owns every Sofia object.
     su_root_threading(root, 0);
+    if (!loop_timeouts_round_up(root))
+      spdlog::warn(
+          "SIP thread: Sofia's timer waits still round down (libsofia-sip-ua built -Bsymbolic?); "
+          "the loop will spin before each timer (sip/loop_timeouts.hpp)");
     WireCounterBinding counting(metrics_);
     Status s;
     {
