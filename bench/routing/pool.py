@@ -14,6 +14,8 @@ target rate. Each step's row is computed by peer-bench's stats.py.
 Latency: at LAT_RATE (default: half the best passing rate of the first
 target), dumpcap records the server's SIP port on loopback during a step;
 latency.py pairs each INVITE in with the first INVITE out. With
+--lat-warmup-s W the step first runs W seconds at that rate and the capture
+covers the LAT_CALLS calls after them (the steady state). With
 --sched-trace, the scheduler's switches and wake-ups on every CPU are
 recorded beside the capture (wakeups.py reads both).
 
@@ -125,7 +127,7 @@ class Run:
         log("%s %s quiet (under %.0f%% of a core for %d s)" % (
             srv.name, "is" if quiet >= quiet_s else "is NOT", below_pct, quiet_s))
 
-    def step(self, srv, label, rate, attempt, calls, idle_pct, capture=False):
+    def step(self, srv, label, rate, attempt, calls, idle_pct, capture=False, capture_after_s=0):
         a = self.a
         sd = os.path.join(a.work, srv.name, label, "r%d-t%d" % (rate, attempt))
         os.makedirs(sd, exist_ok=True)
@@ -165,10 +167,12 @@ class Run:
         procs.wait_until(lambda: all(procs.udp_bound(p) for p in agent_ports), 5)
         cap = None
         sched = None
-        if capture:
-            cap = self.start_capture(sd, srv.port, deadline + 20)
-            if a.sched_trace:
-                sched = self.start_sched_trace(sd)
+
+        def start_watching():
+            c = self.start_capture(sd, srv.port, deadline + 20)
+            return c, (self.start_sched_trace(sd) if a.sched_trace else None)
+        if capture and not capture_after_s:
+            cap, sched = start_watching()
         w = lambda fn, text: open(os.path.join(sd, fn), "w").write(text)  # noqa: E731
         udp_ports = [srv.port, a.uac_port] + agent_ports
         w("udp_drops.start", procs.udp_drops_line(udp_ports))
@@ -183,6 +187,11 @@ class Run:
                              "-m", str(calls), "-d", str(a.hold_ms), "-recv_timeout", str(a.recv_timeout_ms),
                              "-timeout", "%ds" % deadline, "-buff_size", "1048576", "-trace_stat", "-trace_counts",
                              "-trace_err", "-trace_screen", "-trace_rtt", "-rtt_freq", "1", "-trace_shortmsg"])
+        if capture and capture_after_s:
+            # the server in its steady state: the capture (and the scheduler
+            # trace) start once the load has run capture_after_s seconds
+            time.sleep(capture_after_s)
+            cap, sched = start_watching()
         perf = None
         if rate in a.perf_rates and not capture:
             # call graphs with frame pointers are poor in -O2 code (fp, the default, still
@@ -280,7 +289,9 @@ class Run:
         out = []
         for i in range(1, self.a.lat_repeat + 1):
             servers.drain(srv, self.a.step_pause_s, self.a.drain_max_s, log)
-            r, sd = self.step(srv, "pool2-latency", rate, i, self.a.lat_calls, idle_pct, capture=True)
+            warm = self.a.lat_warmup_s
+            r, sd = self.step(srv, "pool2-latency", rate, i, self.a.lat_calls + rate * warm, idle_pct,
+                              capture=True, capture_after_s=warm)
             res = subprocess.run([sys.executable, os.path.join(HERE, "latency.py"), os.path.join(sd, "server.pcap"),
                                   "--server-port", str(srv.port), "--json"], capture_output=True, text=True, timeout=600)
             if res.returncode != 0:
@@ -341,6 +352,9 @@ def parse_args():
     ap.add_argument("--lat-rate", default="auto", help="cps, or auto: half the first target's best rate")
     ap.add_argument("--lat-calls", type=int, default=3000)
     ap.add_argument("--lat-repeat", type=int, default=3)
+    ap.add_argument("--lat-warmup-s", type=int, default=0,
+                    help="seconds each latency try runs at its rate before the capture starts (steady state: "
+                         "longer than the SIP stacks keep finished transactions, 32 s); 0: capture from the start")
     ap.add_argument("--keep-pcap", action="store_true")
     ap.add_argument("--perf-rates", default="", help="rates whose steps run under perf record (profiling)")
     ap.add_argument("--perf-callgraph", default="fp", help="perf record --call-graph: fp, or dwarf,16384")
