@@ -140,7 +140,8 @@ int main(int argc, char** argv) {
   cli.add_option("--session-idle-timeout", options.session_idle_timeout_s,
                  "panel session idle timeout, seconds");
   cli.add_option("--snapshot-every", options.snapshot_every,
-                 "snapshot the views every N committed events (0: only at shutdown)");
+                 "snapshot the views every N committed events, or every eighth of the log when "
+                 "that is more (0: only at shutdown)");
   cli.add_option("--client-idle-ms", options.client_idle_ms, "passivate client actors idle this long")
       ->check(CLI::Range(std::int64_t{10}, std::int64_t{86'400'000}));
   cli.add_option("--actor-threads", options.actor_threads, "worker threads of the actor system")

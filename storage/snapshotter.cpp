@@ -26,7 +26,7 @@ void Snapshotter::committed(std::size_t events) {
   if (policy_.every_events == 0) return;
   std::lock_guard<std::mutex> lock(mutex_);
   since_last_ += events;
-  if (since_last_ >= policy_.every_events && !requested_) {
+  if (since_last_ >= snapshot_spacing(policy_, stats_.last_sequence) && !requested_) {
     requested_ = true;
     since_last_ = 0;
     wake_.notify_one();

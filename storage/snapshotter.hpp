@@ -1,13 +1,21 @@
 #pragma once
 // Takes snapshots of the views (storage/snapshot.hpp) while the server
-// runs: after every `every_events` committed events, on a thread of its
-// own, and once more on a clean shutdown (snapshot_now() after the log has
-// drained), keeping the newest `keep` files.
+// runs, on a thread of its own, and once more on a clean shutdown
+// (snapshot_now() after the log has drained), keeping the newest `keep`
+// files. The next snapshot is due after snapshot_spacing() committed
+// events: every_events, or an eighth of the log when that is more.
 //
 // Cost: the views are serialised under the ViewHost's shared lock (readers
 // go on; the log's delivery thread waits to apply the next batch for that
 // long, about 0.3 s per million clients); the file is synced after the
-// lock is released.
+// lock is released. The views grow with the log (every call stays in the
+// history), so at a fixed spacing the snapshots would take a growing share
+// of the machine: at 1,400 calls/s, 100,000 events apart, a snapshot came
+// every 5.5 s and took 0.5-0.9 s once the log held 3.9 million events
+// (bench/routing, docs/BENCHMARKS.md). Spacing them in proportion to the
+// log keeps their cost per event bounded; a restart then replays at most
+// about an eighth of the log after the newest snapshot (2.7 million events
+// a second on the benchmark machine).
 //
 // Threading: attach() and snapshot_now()/stop() from the owning thread;
 // the feed's subscriber only counts and wakes the thread. Ownership:
@@ -31,7 +39,14 @@ struct SnapshotPolicy {
   std::string dir;                        // DATA_DIR/snapshots
   std::uint64_t every_events = 100'000;   // 0: only snapshot_now()
   std::size_t keep = 2;                   // newest files kept (an older one is the fallback)
+  std::uint64_t log_divisor = 8;          // spacing >= the last snapshot's sequence / this (0: off)
 };
+
+// Committed events between the snapshot at `last_sequence` and the next.
+constexpr std::uint64_t snapshot_spacing(const SnapshotPolicy& p, std::uint64_t last_sequence) {
+  const std::uint64_t share = p.log_divisor == 0 ? 0 : last_sequence / p.log_divisor;
+  return share > p.every_events ? share : p.every_events;
+}
 
 struct SnapshotterStats {
   std::uint64_t written = 0;
@@ -53,7 +68,7 @@ class Snapshotter {
   Snapshotter(const Snapshotter&) = delete;
   Snapshotter& operator=(const Snapshotter&) = delete;
 
-  // Counts committed events; wakes the thread every policy.every_events.
+  // Counts committed events; wakes the thread when the next snapshot is due.
   void attach(EventFeed& feed);
 
   // Writes a snapshot now on the calling thread (nothing when the views

@@ -210,6 +210,34 @@ BOOST_FIXTURE_TEST_CASE(the_snapshotter_follows_the_log, Fixture) {
   BOOST_TEST(reports.back().find("snapshot at sequence " + std::to_string(end)) != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(snapshots_are_spaced_by_the_larger_of_the_interval_and_a_share_of_the_log) {
+  const SnapshotPolicy p{"", 100'000, 2, 8};
+  BOOST_TEST(snapshot_spacing(p, 0) == 100'000u);
+  BOOST_TEST(snapshot_spacing(p, 800'000) == 100'000u);
+  BOOST_TEST(snapshot_spacing(p, 3'900'000) == 487'500u);
+  BOOST_TEST(snapshot_spacing(SnapshotPolicy{"", 100'000, 2, 0}, 3'900'000) == 100'000u);  // share off
+}
+
+// With the spacing growing with the log, a long run writes a number of
+// snapshots that grows with the log's logarithm, not in proportion to it:
+// 1,000 events 10 apart would be ~100 snapshots; each a log's length after
+// the last (divisor 1), about 70, 140, 280, 560 and 1,120.
+BOOST_FIXTURE_TEST_CASE(a_growing_log_is_snapshotted_ever_more_rarely, Fixture) {
+  ViewHost views;
+  BOOST_REQUIRE(views.rebuild(*log).is_ok());
+  GroupCommitLog group(*log);
+  views.attach(group);
+  Snapshotter snapshotter(views, SnapshotPolicy{snaps, 10, 2, 1}, nullptr);
+  snapshotter.attach(group);
+  for (domain::ClientId id = 100; id < 600; ++id) BOOST_REQUIRE(group.append(clients(id, 1)).is_ok());
+  group.stop();  // every batch delivered, so every request made
+  snapshotter.stop();
+  BOOST_TEST_MESSAGE("snapshots written: " << snapshotter.stats().written);
+  BOOST_TEST(snapshotter.stats().failed == 0u);
+  BOOST_TEST(snapshotter.stats().written >= 2u);
+  BOOST_TEST(snapshotter.stats().written <= 10u);
+}
+
 BOOST_FIXTURE_TEST_CASE(an_unwritable_directory_is_an_io_error, Fixture) {
   spit(dir.sub("file"), "x");
   auto r = write_snapshot(dir.sub("file") + "/snapshots", views_of(*log, 10));
