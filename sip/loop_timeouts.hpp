@@ -8,10 +8,10 @@
 // nta re-arms its one agent timer for the next transaction to expire, so
 // under load (transactions ending their T4 and 64*T1 waits every
 // millisecond) that is most of the time. Measured on the routing
-// benchmark, 1400 calls/s after the pool steps: 300,000-800,000
-// epoll_wait() calls per second for 12,000-25,000 datagrams, the Sofia
-// thread at 43% of a core against 26% before the old transactions began to
-// expire (docs/BENCHMARKS.md, routing, fifth pass).
+// benchmark, 1400 calls/s after the pool steps: 130,000-800,000
+// epoll_wait() calls a second while 1,200-25,000 datagrams came in, the
+// Sofia thread at 43% of a core against 26% before the old transactions
+// began to expire (docs/BENCHMARKS.md, routing, fifth pass).
 //
 // The fix rounds the wait up instead. Sofia's own calls to su_duration()
 // go through its procedure linkage table (the library exports it and is not
