@@ -27,6 +27,11 @@ std::string log_path(const domain::Config& config) { return config.data_dir + "/
 std::string snapshot_path(const domain::Config& config) { return config.data_dir + "/snapshots"; }
 
 namespace {
+// At most one synced write of the event log per 2 ms (storage/group_commit.hpp):
+// nothing on a call's routing path waits for durability, and a CRM command
+// or panel action waits at most this much longer.
+constexpr std::chrono::microseconds kLogSyncInterval{2000};
+
 // The panel's pause/resume of agents, pointed at the actors once they run
 // (the web server starts first: the actors need it as their PanelPort).
 class AgentControlBridge final : public web::AgentControl {
@@ -195,7 +200,7 @@ Result<std::unique_ptr<Server>> Server::start(domain::Config config, ServerOptio
   else
     spdlog::info("replayed {} events in {} ms", p->log->last_sequence(), ms);
 
-  p->group = std::make_unique<storage::GroupCommitLog>(*p->log);
+  p->group = std::make_unique<storage::GroupCommitLog>(*p->log, 4096, kLogSyncInterval);
   p->views.attach(*p->group);
   storage::SnapshotPolicy policy{snapshot_path(cfg), options.snapshot_every, 2};
   p->snapshots = std::make_unique<storage::Snapshotter>(

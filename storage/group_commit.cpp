@@ -36,9 +36,11 @@ struct Slot {
 
 }  // namespace
 
-GroupCommitLog::GroupCommitLog(EventLog& log, std::size_t max_batch_events)
+GroupCommitLog::GroupCommitLog(EventLog& log, std::size_t max_batch_events,
+                               std::chrono::microseconds min_interval)
     : log_(log),
       max_batch_events_(max_batch_events == 0 ? 1 : max_batch_events),
+      min_interval_(min_interval),
       subscribers_(std::make_shared<const Subscribers>()),
       writer_([this] { write_loop(); }),
       delivery_([this] { delivery_loop(); }) {}
@@ -106,6 +108,7 @@ void GroupCommitLog::stop() {
     stopping_ = true;
   }
   wake_writer_.notify_all();
+  stopping_cv_.notify_all();
   if (tls_thread_of == this) return;
   std::lock_guard<std::mutex> join_lock(join_mutex_);
   if (writer_.joinable()) writer_.join();  // the writer drains the queue first
@@ -128,6 +131,12 @@ void GroupCommitLog::write_loop() {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_writer_.wait(lock, [this] { return !queue_.empty() || stopping_; });
       if (queue_.empty()) break;  // stopping, and everything queued is written
+      // Too soon after the last write: let the rest of the interval's
+      // appends join this one (enqueue() does not wake this wait).
+      const Clock::time_point due = last_write_start_ + min_interval_;
+      if (min_interval_.count() > 0 && Clock::now() < due)
+        stopping_cv_.wait_until(lock, due, [this] { return stopping_; });
+      last_write_start_ = Clock::now();
       // Take everything queued up to the bound; a request larger than the
       // bound goes alone.
       std::size_t events = 0;

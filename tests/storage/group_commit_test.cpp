@@ -335,6 +335,49 @@ BOOST_AUTO_TEST_CASE(batches_respect_the_bound_and_a_large_request_goes_alone) {
   BOOST_TEST(sizes == (std::vector<std::size_t>{1, 6, 6, 3, 10, 1}), boost::test_tools::per_element());
 }
 
+template <class Duration>
+long long millis(Duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+// min_interval: a write starts at least that long after the one before,
+// and what was queued meanwhile goes into it together.
+BOOST_AUTO_TEST_CASE(writes_are_spaced_by_the_minimum_interval_and_gather_what_came_meanwhile) {
+  using std::chrono::steady_clock;
+  auto log = st::make_memory_log();
+  const auto interval = std::chrono::milliseconds(200);
+  st::GroupCommitLog gc(*log, 4096, interval);
+  std::vector<std::size_t> sizes;  // delivery thread only, until stop()
+  gc.subscribe([&](const std::vector<dom::RecordedEvent>& b) { sizes.push_back(b.size()); });
+  const auto start = steady_clock::now();
+  BOOST_REQUIRE(gc.append({new_event("a", note(1, "first"))}).is_ok());  // nothing before it: at once
+  const auto first = steady_clock::now() - start;
+  Acks acks;
+  for (int i = 0; i < 5; ++i) gc.submit({new_event("a", note(1, "x"))}, acks.callback());
+  BOOST_TEST_REQUIRE(st::test::wait_until([&] { return acks.size() == 5u; }));
+  const auto second = steady_clock::now() - start;
+  gc.stop();
+  BOOST_TEST(millis(first) < 200);
+  BOOST_TEST(millis(second) >= 200);
+  BOOST_TEST(sizes == (std::vector<std::size_t>{1, 5}), boost::test_tools::per_element());
+  BOOST_TEST(log->last_sequence() == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(stop_does_not_wait_out_the_interval) {
+  using std::chrono::steady_clock;
+  auto log = st::make_memory_log();
+  st::GroupCommitLog gc(*log, 4096, std::chrono::seconds(60));
+  BOOST_REQUIRE(gc.append({new_event("a", note(1, "first"))}).is_ok());
+  Acks acks;
+  gc.submit({new_event("a", note(1, "queued"))}, acks.callback());
+  const auto start = steady_clock::now();
+  gc.stop();  // writes what is queued, now
+  BOOST_TEST(millis(steady_clock::now() - start) < 30'000);
+  BOOST_REQUIRE(acks.size() == 1u);
+  BOOST_TEST(acks.results[0].is_ok());
+  BOOST_TEST(log->last_sequence() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_write_fails_every_request_of_its_batch_and_feeds_nobody) {
   auto inner = st::make_memory_log();
   TestLog log(*inner);
