@@ -87,10 +87,9 @@ caf::behavior timer_service(Self self, std::chrono::milliseconds granularity) {
 
 }  // namespace
 
-caf::actor start_timer_service(caf::actor_system& system, std::chrono::milliseconds granularity) {
+void start_timer_service(caf::actor_system& system, std::chrono::milliseconds granularity) {
   auto service = system.spawn<caf::hidden>(timer_service, granularity);
   system.registry().put(timers_key, service);
-  return service;
 }
 
 void stop_timer_service(caf::actor_system& system) {

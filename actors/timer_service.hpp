@@ -17,7 +17,6 @@
 // system's registry under `timers_key`; without one, send_later falls back
 // to delayed_send (a timer per message, as before).
 
-#include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/atom.hpp>
 #include <caf/local_actor.hpp>
@@ -32,7 +31,7 @@ inline constexpr caf::atom_value timers_key = caf::atom("timers");
 // Spawns the service (hidden: it does not keep the system from shutting
 // down) and registers it under timers_key. A granularity of zero keeps
 // every deadline as it is.
-caf::actor start_timer_service(caf::actor_system& system, std::chrono::milliseconds granularity);
+void start_timer_service(caf::actor_system& system, std::chrono::milliseconds granularity);
 
 // Unregisters the service and stops it; timers not yet due are dropped.
 void stop_timer_service(caf::actor_system& system);

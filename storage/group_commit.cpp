@@ -1,9 +1,8 @@
 #include "storage/group_commit.hpp"
 
-#include <pthread.h>
-
 #include <utility>
 
+#include "storage/thread_name.hpp"
 #include "storage/version_tracker.hpp"
 
 namespace callboard::storage {
@@ -11,15 +10,6 @@ namespace {
 
 // Set on both threads, so append() can refuse to wait for itself.
 thread_local const GroupCommitLog* tls_thread_of = nullptr;
-
-// Names show in top -H, perf and gdb (at most 15 characters).
-void name_this_thread(const char* name) {
-#if defined(__linux__)
-  pthread_setname_np(pthread_self(), name);
-#else
-  (void)name;
-#endif
-}
 
 std::uint64_t micros_between(std::chrono::steady_clock::time_point a,
                              std::chrono::steady_clock::time_point b) {

@@ -80,8 +80,8 @@ class GroupCommitLog final : public EventFeed {
   // at least this long after the one before (0: at once); what is queued
   // meanwhile goes into it. A steady trickle of appends (a call center at
   // a few thousand events a second) otherwise costs one fdatasync every
-  // few events; at 1,400 calls/s, 2 ms took about a tenth of the writer's
-  // CPU and 3-7% of the server's (bench/routing, docs/BENCHMARKS.md),
+  // few events; at 1,400 calls/s, 2 ms saved about a tenth of the writer's
+  // CPU and 2.5-6.5% of the server's (bench/routing, docs/BENCHMARKS.md),
   // and adds at most that to an acknowledgement. The log must outlive
   // this object.
   explicit GroupCommitLog(EventLog& log, std::size_t max_batch_events = 4096,

@@ -1,13 +1,12 @@
 #include "storage/rocksdb_scan.hpp"
 
-#include <pthread.h>
-
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
 #include "storage/codec.hpp"
 #include "storage/keys.hpp"
+#include "storage/thread_name.hpp"
 
 namespace callboard::storage {
 namespace {
@@ -126,9 +125,7 @@ class ReadAhead {
   };
 
   void produce() {
-#if defined(__linux__)
-    pthread_setname_np(pthread_self(), "cb-log-readahd");
-#endif
+    name_this_thread("cb-log-readahd");
     for (;;) {
       Chunk* c;
       {

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "storage/thread_name.hpp"
+
 namespace callboard::storage {
 
 Snapshotter::Snapshotter(const ViewHost& views, SnapshotPolicy policy,
@@ -34,6 +36,7 @@ void Snapshotter::committed(std::size_t events) {
 }
 
 void Snapshotter::run() {
+  name_this_thread("cb-snapshot");
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
