@@ -16,14 +16,17 @@
 namespace callboard::actors {
 
 namespace {
-// Telephony signals become messages to the routing supervisor.
+// Telephony signals become messages to the routing supervisor, held until
+// the Sofia thread's flush() and sent then as one message: the supervisor
+// (and the worker it runs on) is woken once per stretch of SIP input, not
+// once per signal. Called on the Sofia thread only.
 class SignalsToSupervisor final : public CallSignals {
  public:
   explicit SignalsToSupervisor(caf::actor supervisor) : supervisor_(std::move(supervisor)) {}
 
   void incoming(IncomingCall c) override {
-    caf::anon_send(supervisor_, incoming_atom::value, std::move(c.call), std::move(c.caller),
-                   std::move(c.caller_name), std::move(c.dialled));
+    hold(incoming_atom::value, std::move(c.call), std::move(c.caller), std::move(c.caller_name),
+         std::move(c.dialled));
   }
   void leg_ringing(const CallId& call, LegId leg) override { leg_signal(call, leg, LegSignal::ringing, 0); }
   void leg_answered(const CallId& call, LegId leg) override { leg_signal(call, leg, LegSignal::answered, 200); }
@@ -32,23 +35,35 @@ class SignalsToSupervisor final : public CallSignals {
   }
   void leg_hung_up(const CallId& call, LegId leg) override { leg_signal(call, leg, LegSignal::hung_up, 0); }
   void caller_cancelled(const CallId& call) override {
-    caf::anon_send(supervisor_, caller_atom::value, call, static_cast<int>(CallerSignal::cancelled));
+    hold(caller_atom::value, call, static_cast<int>(CallerSignal::cancelled));
   }
   void caller_hung_up(const CallId& call) override {
-    caf::anon_send(supervisor_, caller_atom::value, call, static_cast<int>(CallerSignal::hung_up));
+    hold(caller_atom::value, call, static_cast<int>(CallerSignal::hung_up));
   }
   void agent_registered(const AgentId& agent, const std::string& contact) override {
-    caf::anon_send(supervisor_, reg_atom::value, agent, contact);
+    hold(reg_atom::value, agent, contact);
   }
   void agent_unregistered(const AgentId& agent, const std::string& reason) override {
-    caf::anon_send(supervisor_, unreg_atom::value, agent, reason);
+    hold(unreg_atom::value, agent, reason);
+  }
+  void flush() override {
+    if (held_.empty()) return;
+    std::vector<caf::message> batch;
+    batch.swap(held_);
+    held_.reserve(batch.size());
+    caf::anon_send(supervisor_, signals_atom::value, std::move(batch));
   }
 
  private:
+  template <class... Ts>
+  void hold(Ts&&... xs) {
+    held_.push_back(caf::make_message(std::forward<Ts>(xs)...));
+  }
   void leg_signal(const CallId& call, LegId leg, LegSignal s, int status) {
-    caf::anon_send(supervisor_, leg_atom::value, call, leg, static_cast<int>(s), status);
+    hold(leg_atom::value, call, leg, static_cast<int>(s), status);
   }
   caf::actor supervisor_;
+  std::vector<caf::message> held_;
 };
 
 // Sets the nice of each thread the actor system starts; says once if it

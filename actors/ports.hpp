@@ -71,9 +71,16 @@ class TelephonyPort {
 };
 
 // What the telephony adapter reports. Implemented by actors/.
+//
+// Batching: an implementation may hold signals and hand them on together
+// at flush(). The adapter calls flush() when it has read everything its
+// sockets held (it is about to wait), or sooner after a bounded stretch of
+// work, so a signal is held for at most that stretch. Signals are handed on
+// in the order they were made.
 class CallSignals {
  public:
   virtual ~CallSignals() = default;
+  virtual void flush() {}
   virtual void incoming(IncomingCall call) = 0;
   virtual void leg_ringing(const CallId& call, LegId leg) = 0;  // 180/183 from the agent
   virtual void leg_answered(const CallId& call, LegId leg) = 0;  // 200 from the agent (ACKed)

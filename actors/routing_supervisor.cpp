@@ -319,7 +319,8 @@ caf::behavior routing_supervisor(Self self, Services services,
     s.call_ids.erase(it);
     check_drained(self);
   });
-  return {
+  // The telephony adapter's signals, alone or in a batch (signals_atom).
+  caf::message_handler signal_handlers{
       [=](incoming_atom, const std::string& call, const std::string& caller,
           const std::string& caller_name, const std::string& dialled) {
         on_incoming(self, call, caller, caller_name, dialled);
@@ -335,6 +336,12 @@ caf::behavior routing_supervisor(Self self, Services services,
       },
       [=](unreg_atom a, const std::string& agent, const std::string& reason) {
         tell_agent(self, agent, caf::make_message(a, reason));
+      },
+  };
+  return signal_handlers.or_else(
+      [=](signals_atom, std::vector<caf::message>& batch) mutable {
+        for (auto& m : batch)
+          if (!signal_handlers(m)) spdlog::error("routing: unexpected signal {}", to_string(m));
       },
       [=](pause_atom a, const std::string& agent, const std::string& reason, const std::string& by) {
         tell_agent(self, agent, caf::make_message(a, reason, by));
@@ -382,8 +389,7 @@ caf::behavior routing_supervisor(Self self, Services services,
         s.drained.push_back(promise);
         return promise;
       },
-      [=](get_atom) { return self->state.calls.size(); },
-  };
+      [=](get_atom) { return self->state.calls.size(); });
 }
 
 }  // namespace callboard::actors

@@ -30,6 +30,7 @@
 
 #include "sip/engine.hpp"
 #include "sip/loop_timeouts.hpp"
+#include "sip/signal_batch.hpp"
 #include "sip/wire_counter.hpp"
 
 namespace callboard::sip {
@@ -183,10 +184,13 @@ class SipServer::Impl {
     WireCounterBinding counting(metrics_);
     Status s;
     {
-      Engine engine(config_, metrics_, signals);
+      SignalBatch batch(signals);
+      Engine engine(config_, metrics_, batch);
       su_root_set_magic(root, &engine);
       s = engine.open(root);
       if (s) {
+        if (Status b = batch.attach(root, SignalBatch::udp_sockets_on(config_.listen.port)); !b)
+          spdlog::warn("SIP thread: {}; every signal goes to the actors at once", b.message());
         {
           std::lock_guard<std::mutex> lock(mutex_);
           root_ = root;
@@ -198,6 +202,7 @@ class SipServer::Impl {
         accepting_ = false;
       }
       engine.close();
+      batch.detach();
       su_root_set_magic(root, nullptr);
     }
     su_root_destroy(root);  // drops closures still queued

@@ -118,6 +118,33 @@ BOOST_AUTO_TEST_CASE(ring_all_first_answer_wins_and_the_others_are_cancelled) {
   BOOST_TEST(state_of("a2") == domain::AgentState::available);
 }
 
+// The SIP thread hands on the signals of one stretch of input as one
+// message (sip/signal_batch.hpp): they take effect in their order, as if
+// sent one by one; something else in a batch is skipped, not fatal.
+BOOST_AUTO_TEST_CASE(a_batch_of_signals_takes_effect_in_its_order) {
+  std::vector<caf::message> first{
+      caf::make_message(reg_atom::value, std::string("a1"), std::string("sip:a1@127.0.0.1:5070")),
+      caf::make_message(reg_atom::value, std::string("a2"), std::string("sip:a2@127.0.0.1:5070")),
+      caf::make_message(incoming_atom::value, std::string("c1"), std::string(kUnknownCaller),
+                        std::string(), std::string("100"))};
+  send(signals_atom::value, std::move(first));
+  BOOST_TEST(ops(telephony.take(), "ring") == (Strings{"c1/1/201", "c1/2/202"}));
+  std::vector<caf::message> second{
+      caf::make_message(leg_atom::value, std::string("c1"), domain::LegId{1},
+                        static_cast<int>(LegSignal::ringing), 0),
+      caf::make_message(std::string("not a signal")),
+      caf::make_message(leg_atom::value, std::string("c1"), domain::LegId{2},
+                        static_cast<int>(LegSignal::answered), 200),
+      caf::make_message(caller_atom::value, std::string("c1"), static_cast<int>(CallerSignal::hung_up))};
+  send(signals_atom::value, std::move(second));
+  auto t = telephony.take();
+  BOOST_TEST(ops(t, "bridge") == Strings{"c1/2"});
+  BOOST_TEST(ops(t, "release") == (Strings{"c1/1", "c1/2"}));  // the other leg, then the answered one
+  const auto ended = events_of<domain::CallEnded>("call/c1");
+  BOOST_REQUIRE(ended.size() == 1u);
+  BOOST_TEST((ended[0].ended_by == domain::EndedBy::caller));
+}
+
 BOOST_AUTO_TEST_CASE(caller_cancel_while_ringing_releases_every_leg) {
   for (auto a : {"a1", "a2"}) register_agent(a);
   incoming("c1", kUnknownCaller);

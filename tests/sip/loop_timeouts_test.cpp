@@ -7,6 +7,7 @@
 #include <sofia-sip/su_wait.h>
 
 #include "sip/loop_timeouts.hpp"
+#include "sofia_root.hpp"
 
 // Sofia's loop rounds its wait for the next timer down to whole
 // milliseconds and spins for the remainder; sip/loop_timeouts.cpp rounds it
@@ -27,20 +28,6 @@ su_time_t later(su_time_t t, long usec) {
   t.tv_usec %= 1000000;
   return t;
 }
-
-// A Sofia root on this thread for the test's duration.
-struct SofiaRoot {
-  SofiaRoot() {
-    su_init();
-    root = su_root_create(nullptr);
-    BOOST_REQUIRE(root);
-  }
-  ~SofiaRoot() {
-    su_root_destroy(root);
-    su_deinit();
-  }
-  su_root_t* root = nullptr;
-};
 
 struct Wait {
   su_root_t* root = nullptr;
