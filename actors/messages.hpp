@@ -20,7 +20,7 @@ using leg_atom = caf::atom_constant<caf::atom("leg")>;             // call, leg,
 using caller_atom = caf::atom_constant<caf::atom("caller")>;       // call, CallerSignal
 using reg_atom = caf::atom_constant<caf::atom("reg")>;             // agent, contact
 using unreg_atom = caf::atom_constant<caf::atom("unreg")>;         // agent, reason
-using signals_atom = caf::atom_constant<caf::atom("signals")>;   // vector<message>: the above, in order
+using signals_atom = caf::atom_constant<caf::atom("signals")>;     // vector<message>: the above, in order
 // to the routing supervisor, from agent and call actors
 using status_atom = caf::atom_constant<caf::atom("status")>;       // agent, state, registered, paused
 using targets_atom = caf::atom_constant<caf::atom("targets")>;     // RouteStep fields, responsible, exclude

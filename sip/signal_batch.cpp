@@ -17,7 +17,7 @@ namespace callboard::sip {
 namespace {
 
 void on_timer(Engine*, su_timer_t*, void* arg) { static_cast<SignalBatch*>(arg)->decide(); }
-void on_prepoll(void* arg, su_root_t*) { static_cast<SignalBatch*>(arg)->arm(); }
+void on_prepoll(void* arg, su_root_t*) { static_cast<SignalBatch*>(arg)->on_turn(); }
 
 unsigned short local_port(int fd, int* type) {
   socklen_t len = sizeof(*type);
@@ -85,20 +85,29 @@ void SignalBatch::held() {
     flush();
     return;
   }
-  arm();
+  if (!armed_) arm(0);
 }
 
-void SignalBatch::arm() {
-  if (held_ == 0 || armed_ || !timer_) return;
-  if (su_timer_set_interval(timer_, &on_timer, this, 0) == 0) armed_ = true;
+void SignalBatch::on_turn() {
+  if (held_ > 0) arm(0);  // decide in this turn, after its messages
+}
+
+void SignalBatch::arm(long ms) {
+  if (!timer_) return;
+  if (su_timer_set_interval(timer_, &on_timer, this, static_cast<su_duration_t>(ms)) == 0) armed_ = true;
   else flush();  // cannot wait for a decision: do not hold
 }
 
 void SignalBatch::decide() {
   armed_ = false;
   if (held_ == 0) return;
-  if (input_pending() && std::chrono::steady_clock::now() - first_held_ < limits_.max_hold)
-    return;  // the next turn reads it without waiting; its prepoll re-arms
+  if (input_pending() && std::chrono::steady_clock::now() - first_held_ < limits_.max_hold) {
+    // The next turn reads it without waiting, and its prepoll hook asks
+    // again. Should the loop sleep all the same (the input is there but
+    // Sofia is not reading it), the batch goes in a millisecond.
+    arm(1);
+    return;
+  }
   flush();
 }
 

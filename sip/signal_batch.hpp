@@ -73,12 +73,13 @@ class SignalBatch final : public actors::CallSignals {
   std::size_t batches() const { return batches_; }
   std::size_t signals() const { return signals_; }
 
-  // The timer's and the prepoll hook's entry (Sofia callbacks).
+  // The timer's and the prepoll hook's entries (Sofia callbacks).
   void decide();
-  void arm();
+  void on_turn();
 
  private:
   void held();
+  void arm(long ms);  // the decision timer, `ms` from now
   bool input_pending() const;
 
   actors::CallSignals& inner_;

@@ -169,16 +169,25 @@ BOOST_AUTO_TEST_CASE(a_batch_is_cut_when_its_first_signal_is_held_too_long) {
   BOOST_TEST(flushes == std::vector<std::size_t>({1, 1, 1, 1}), boost::test_tools::per_element());
 }
 
-// A signal made with nothing more to read (here by a timer, as nua's
-// timeouts make them) is flushed before the loop goes to sleep: the loop
-// would otherwise sleep until the 5 s guard.
-BOOST_AUTO_TEST_CASE(a_held_signal_does_not_wait_for_more_input) {
+namespace {
+
+// One signal, made by a timer 1 ms after the loop starts (as nua's
+// timeouts make them), with `pending` datagrams waiting on a socket the loop
+// does not read. Returns the flushes and the milliseconds until the loop
+// stopped (at the first flush, or the 5 s guard).
+struct LoneSignal {
+  std::vector<std::size_t> flushes;
+  long long ms = 0;
+};
+
+LoneSignal lone_signal(SignalBatchLimits limits, int pending) {
   SofiaRoot sofia;
   Udp udp;
+  udp.send(pending);
   Recorder rec;
   rec.root = sofia.root;
   rec.stop_after = 1;
-  SignalBatch batch(rec, kLoose);
+  SignalBatch batch(rec, limits);
   BOOST_REQUIRE(batch.attach(sofia.root, {udp.fd}));
   su_timer_t* soon = su_timer_create(su_root_task(sofia.root), 1);
   BOOST_REQUIRE(soon);
@@ -190,8 +199,26 @@ BOOST_AUTO_TEST_CASE(a_held_signal_does_not_wait_for_more_input) {
   const auto took = std::chrono::steady_clock::now() - start;
   su_timer_destroy(soon);
   batch.detach();
-  BOOST_TEST(rec.flushes == std::vector<std::size_t>({1}), boost::test_tools::per_element());
-  BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(took).count() < 1000);
+  return {rec.flushes, std::chrono::duration_cast<std::chrono::milliseconds>(took).count()};
+}
+
+}  // namespace
+
+// Nothing more to read: the signal is flushed before the loop goes to
+// sleep (it would otherwise sleep until the 5 s guard).
+BOOST_AUTO_TEST_CASE(a_held_signal_does_not_wait_for_more_input) {
+  const LoneSignal r = lone_signal(kLoose, 0);
+  BOOST_TEST(r.flushes == std::vector<std::size_t>({1}), boost::test_tools::per_element());
+  BOOST_TEST(r.ms < 1000);
+}
+
+// Input the loop does not read keeps the batch only until its age limit:
+// the loop sleeps, the batch still goes.
+BOOST_AUTO_TEST_CASE(input_nobody_reads_holds_a_batch_no_longer_than_its_age_limit) {
+  const LoneSignal r = lone_signal({64, std::chrono::milliseconds(5)}, 1);
+  BOOST_TEST(r.flushes == std::vector<std::size_t>({1}), boost::test_tools::per_element());
+  BOOST_TEST(r.ms >= 5);    // held while the input was pending
+  BOOST_TEST(r.ms < 1000);  // not until the 5 s guard
 }
 
 BOOST_AUTO_TEST_CASE(unattached_every_signal_goes_at_once_in_order) {
