@@ -18,6 +18,9 @@
 // median worse: docs/BENCHMARKS.md, routing, sixth pass). A zero-delay
 // Sofia timer, armed while anything is held, makes the loop decide before
 // it can go to sleep: a held signal never waits for the next datagram.
+// While input is pending the timer is set 1 ms ahead as well, so that a
+// loop that sleeps all the same (the input there but not being read) lets
+// the batch go within a millisecond of `max_hold`.
 //
 // Sofia thread only, like CallSignals itself.
 
