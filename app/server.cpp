@@ -200,7 +200,8 @@ Result<std::unique_ptr<Server>> Server::start(domain::Config config, ServerOptio
   else
     spdlog::info("replayed {} events in {} ms", p->log->last_sequence(), ms);
 
-  p->group = std::make_unique<storage::GroupCommitLog>(*p->log, 4096, kLogSyncInterval);
+  p->group = std::make_unique<storage::GroupCommitLog>(
+      *p->log, storage::GroupCommitLog::kDefaultMaxBatchEvents, kLogSyncInterval);
   p->views.attach(*p->group);
   storage::SnapshotPolicy policy{snapshot_path(cfg), options.snapshot_every, 2};
   p->snapshots = std::make_unique<storage::Snapshotter>(

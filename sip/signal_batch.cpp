@@ -4,7 +4,6 @@
 
 #include <dirent.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 
 #include <cstdlib>
@@ -46,7 +45,8 @@ Status SignalBatch::attach(su_root_t* root, std::vector<int> input_fds) {
     return Status::unavailable("signal batching: the Sofia loop already has a prepoll hook");
   }
   root_ = root;
-  fds_ = std::move(input_fds);
+  inputs_.clear();
+  for (int fd : input_fds) inputs_.push_back(pollfd{fd, POLLIN, 0});
   return Status::ok();
 }
 
@@ -111,12 +111,8 @@ void SignalBatch::decide() {
   flush();
 }
 
-bool SignalBatch::input_pending() const {
-  if (fds_.empty()) return false;
-  pollfd p[4];
-  const std::size_t n = fds_.size() < 4 ? fds_.size() : 4;
-  for (std::size_t i = 0; i < n; ++i) p[i] = pollfd{fds_[i], POLLIN, 0};
-  return ::poll(p, n, 0) > 0;
+bool SignalBatch::input_pending() {
+  return !inputs_.empty() && ::poll(inputs_.data(), inputs_.size(), 0) > 0;
 }
 
 void SignalBatch::flush() {

@@ -24,6 +24,8 @@
 //
 // Sofia thread only, like CallSignals itself.
 
+#include <poll.h>
+
 #include <chrono>
 #include <cstddef>
 #include <vector>
@@ -83,14 +85,14 @@ class SignalBatch final : public actors::CallSignals {
  private:
   void held();
   void arm(long ms);  // the decision timer, `ms` from now
-  bool input_pending() const;
+  bool input_pending();  // poll() writes revents into inputs_
 
   actors::CallSignals& inner_;
   const SignalBatchLimits limits_;
   su_root_s* root_ = nullptr;
   su_timer_s* timer_ = nullptr;
   bool armed_ = false;
-  std::vector<int> fds_;
+  std::vector<pollfd> inputs_;  // the sockets given to attach(), polled for POLLIN
   std::size_t held_ = 0;
   std::chrono::steady_clock::time_point first_held_{};
   std::size_t batches_ = 0;

@@ -76,6 +76,8 @@ using BatchObserver = std::function<void(const BatchReport&)>;
 
 class GroupCommitLog final : public EventFeed {
  public:
+  static constexpr std::size_t kDefaultMaxBatchEvents = 4096;
+
   // max_batch_events bounds one write. min_interval: a synced write starts
   // at least this long after the one before (0: at once); what is queued
   // meanwhile goes into it. A steady trickle of appends (a call center at
@@ -84,7 +86,7 @@ class GroupCommitLog final : public EventFeed {
   // CPU and 2.5-6.5% of the server's (bench/routing, docs/BENCHMARKS.md),
   // and adds at most that to an acknowledgement. The log must outlive
   // this object.
-  explicit GroupCommitLog(EventLog& log, std::size_t max_batch_events = 4096,
+  explicit GroupCommitLog(EventLog& log, std::size_t max_batch_events = kDefaultMaxBatchEvents,
                           std::chrono::microseconds min_interval = std::chrono::microseconds(0));
   ~GroupCommitLog() override;  // drains the queue, then stops the thread
   GroupCommitLog(const GroupCommitLog&) = delete;

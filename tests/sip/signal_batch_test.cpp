@@ -93,11 +93,11 @@ struct Reader {
 int on_readable(callboard::sip::Engine*, su_wait_t* w, su_wakeup_arg_t* arg) {
   auto* r = static_cast<Reader*>(arg);
   char buf[16];
-  if (su_wait_events(w, r->fd) & SU_WAIT_IN && recv(r->fd, buf, sizeof buf, MSG_DONTWAIT) > 0)
-    if (++r->read == r->incoming_at)
-      r->batch->incoming({"c", "+375291234567", "", "100"});
-    else
-      r->batch->leg_ringing("c", r->read);
+  if (!(su_wait_events(w, r->fd) & SU_WAIT_IN) || recv(r->fd, buf, sizeof buf, MSG_DONTWAIT) <= 0) return 0;
+  if (++r->read == r->incoming_at)
+    r->batch->incoming({"c", "+375291234567", "", "100"});
+  else
+    r->batch->leg_ringing("c", r->read);
   return 0;
 }
 
