@@ -10,7 +10,9 @@
 #include <sofia-sip/su.h>
 #include <sofia-sip/su_wait.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -234,14 +236,25 @@ BOOST_AUTO_TEST_CASE(unattached_every_signal_goes_at_once_in_order) {
 }
 
 BOOST_AUTO_TEST_CASE(the_servers_udp_socket_is_found_by_its_port) {
-  Udp udp;
-  const int tcp = socket(AF_INET, SOCK_STREAM, 0);
-  BOOST_REQUIRE(tcp >= 0);
-  sockaddr_in a = udp.addr;  // the same port, TCP: not an input to watch
-  BOOST_REQUIRE(bind(tcp, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
-  const auto fds = SignalBatch::udp_sockets_on(udp.port());
-  close(tcp);
-  BOOST_TEST(fds == std::vector<int>({udp.fd}), boost::test_tools::per_element());
+  // A TCP socket on the same port is not an input to watch. The UDP port
+  // is the kernel's pick, and the same TCP port may be taken by another
+  // program: then another pick.
+  for (int attempt = 0;; ++attempt) {
+    Udp udp;
+    const int tcp = socket(AF_INET, SOCK_STREAM, 0);
+    BOOST_REQUIRE(tcp >= 0);
+    sockaddr_in a = udp.addr;
+    if (bind(tcp, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
+      const int err = errno;
+      close(tcp);
+      BOOST_REQUIRE_MESSAGE(err == EADDRINUSE && attempt < 50, "bind: " << std::strerror(err));
+      continue;
+    }
+    const auto fds = SignalBatch::udp_sockets_on(udp.port());
+    close(tcp);
+    BOOST_TEST(fds == std::vector<int>({udp.fd}), boost::test_tools::per_element());
+    return;
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
