@@ -17,6 +17,14 @@ namespace {
 using Self = caf::stateful_actor<SupervisorState>*;
 using domain::AgentId;
 
+// A call's actor, from its spawn to its end (the down handler): the
+// signals for the call are forwarded to it.
+void track_call(Self self, const domain::CallId& call, const caf::actor& actor) {
+  auto& st = self->state;
+  st.call_ids[actor.address()] = call;
+  st.calls.emplace(call, actor);
+}
+
 void forward(Self self, const domain::CallId& call, caf::message msg) {
   auto it = self->state.calls.find(call);
   if (it != self->state.calls.end()) self->send(it->second, std::move(msg));
@@ -184,6 +192,20 @@ void reject_unknown_number(Self self, const domain::CallId& call, const std::str
                                       domain::EndedBy::system, 404}});
 }
 
+// The agents to offer a call for `step` (select_targets on the board).
+std::vector<std::string> targets_for(Self self, const domain::RouteStep& step,
+                                     const std::string& responsible,
+                                     const std::vector<std::string>& exclude) {
+  auto& st = self->state;
+  // First come, first served: while calls wait in the department's queue, a
+  // new call does not jump ahead of them to a freed agent.
+  if (step.kind == domain::StepKind::department && st.queues.waiting(step.department) > 0) return {};
+  domain::Classification who;
+  who.responsible = responsible;
+  return domain::select_targets(step, who, step_candidates(self, step, responsible), exclude, st.memory,
+                                *st.services.random);
+}
+
 void on_incoming(Self self, const domain::CallId& call, const std::string& caller,
                  const std::string& caller_name, const std::string& dialled) {
   auto& st = self->state;
@@ -208,32 +230,16 @@ void on_incoming(Self self, const domain::CallId& call, const std::string& calle
   // caller for the screen pop after the first INVITE is on its way.
   if (domain::needs_location(init.who, *entry)) domain::locate(init.who, *st.services.phones);
   init.plan = domain::plan_route(init.who, *entry, *config, st.services.clock->now());
+  // The first step's agents are chosen here and travel with the call: its
+  // actor offers them at once instead of asking this actor first (a round
+  // trip behind everything else in this mailbox, on the INVITE's path).
+  if (!init.plan.empty() && init.plan.front().finds_targets())
+    init.first_targets = targets_for(self, init.plan.front(), init.who.responsible, {});
   init.agents = st.agents;
   init.clients = st.clients;
   auto actor = self->spawn<caf::monitored>(call_actor, st.services, std::move(init),
                                            caf::actor_cast<caf::actor>(self));
-  st.call_ids[actor.address()] = call;
-  st.calls.emplace(call, std::move(actor));
-}
-
-std::vector<std::string> on_targets(Self self, int kind, const std::string& department,
-                                    const std::vector<std::string>& agents, int strategy,
-                                    const std::string& rule, const std::string& responsible,
-                                    const std::vector<std::string>& exclude) {
-  auto& st = self->state;
-  domain::RouteStep step;
-  step.kind = static_cast<domain::StepKind>(kind);
-  step.department = department;
-  step.agents = agents;
-  step.strategy = static_cast<domain::Strategy>(strategy);
-  step.rule = rule;
-  // First come, first served: while calls wait in the department's queue, a
-  // new call does not jump ahead of them to a freed agent.
-  if (step.kind == domain::StepKind::department && st.queues.waiting(department) > 0) return {};
-  domain::Classification who;
-  who.responsible = responsible;
-  return domain::select_targets(step, who, step_candidates(self, step, responsible), exclude, st.memory,
-                                *st.services.random);
+  track_call(self, call, actor);
 }
 
 bool on_enqueue(Self self, const std::string& department, const domain::CallId& call) {
@@ -285,8 +291,7 @@ caf::result<int, std::string, std::string> on_originate(Self self, const std::st
     return c ? c->name : std::string();
   });
   auto actor = self->spawn<caf::monitored>(outbound_actor, st.services, std::move(init));
-  st.call_ids[actor.address()] = id;
-  st.calls.emplace(id, actor);
+  track_call(self, id, actor);
   auto rp = self->make_response_promise();
   rp.delegate(actor, originate_atom::value);
   return rp;
@@ -355,7 +360,13 @@ caf::behavior routing_supervisor(Self self, Services services,
       [=](targets_atom, int kind, const std::string& department,
           const std::vector<std::string>& agents, int strategy, const std::string& rule,
           const std::string& responsible, const std::vector<std::string>& exclude) {
-        return on_targets(self, kind, department, agents, strategy, rule, responsible, exclude);
+        domain::RouteStep step;
+        step.kind = static_cast<domain::StepKind>(kind);
+        step.department = department;
+        step.agents = agents;
+        step.strategy = static_cast<domain::Strategy>(strategy);
+        step.rule = rule;
+        return targets_for(self, step, responsible, exclude);
       },
       [=](enqueue_atom, const std::string& department, const std::string& call) {
         return on_enqueue(self, department, call);

@@ -55,12 +55,15 @@ void CallFlow::start_step(CallOutput& out) {
   ++attempt_;
   pending_offers_.clear();
   const RouteStep& s = step();
+  if (s.finds_targets()) {
+    out.commands.emplace_back(call_cmd::FindTargets{attempt_, s, offered_});
+    return;
+  }
   switch (s.kind) {
     case StepKind::responsible:
     case StepKind::department:
     case StepKind::agents:
-      out.commands.emplace_back(call_cmd::FindTargets{attempt_, s, offered_});
-      return;
+      return;  // finds_targets()
     case StepKind::auto_assign:
       out.commands.emplace_back(call_cmd::AutoAssign{attempt_, s.department, who_.caller});
       return;

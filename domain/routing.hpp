@@ -50,6 +50,11 @@ struct RouteStep {
   // A hunt rings one agent at a time and tries the next when he does not
   // answer; a ring-all rings everyone at once, once.
   bool hunt() const { return strategy != Strategy::ring_all; }
+  // Its agents are chosen by the routing supervisor (select_targets below);
+  // the other kinds queue, auto-assign or reject.
+  bool finds_targets() const {
+    return kind == StepKind::responsible || kind == StepKind::department || kind == StepKind::agents;
+  }
 };
 
 // The ladder for a call to `entry` at `now`.
