@@ -6,6 +6,20 @@ rate, so that each call's path can be read alone.
   stages.py --callboard-bin BIN [--rate 20] [--calls 200] [--work DIR]
             [--peer-dir /work/shared/peer-bench]
   stages.py --report perf.data        (the table again, from a recorded run)
+  stages.py --callboard-bin BIN --rate 1400 --calls 42000 --by-call
+  stages.py --report perf.data --by-call
+
+--by-call: for rates where calls overlap. No scheduler events (too many at
+load) and no append probe; the steps of one call are found by its id (the
+probes on SignalsToSupervisor::incoming, the CallFlow constructor,
+SipServer::ring and Engine::ring read it from their arguments); the INVITE taken
+(on_incoming_invite) by order, as the SIP thread hands the calls on in
+order. Prints, over the calls, p50/p90/p99 of each hop: the INVITE taken
+-> handed to the actors (Sofia thread) -> the call's actor starts (the
+wait for the actor worker, the supervisor's classify, plan, targets and
+spawn, the wait for the new actor's turn) -> its first ring posted
+(offers to the agents' actors and their answers) -> taken by the Sofia
+thread -> nua_invite; and the worker's steps by order.
 
 Needs root (uprobes via tracefs, perf record). Starts Callboard on a small
 pool (gen_pool.py), registers the agents and runs peer-bench's two SIPp
@@ -54,27 +68,39 @@ PROBES = [
     ("sring", r"_ZN9callboard3sip9SipServer4ringE.*"),
     ("ering", r"_ZN9callboard3sip6Engine4ringE.*"),
     ("gcs", r"_ZN9callboard7storage14GroupCommitLog6submitE.*"),
+    ("flow", r"_ZN9callboard6domain8CallFlowC1E.*"),
+    ("sinc", r"_ZN9callboard6actors12_GLOBAL__N_119SignalsToSupervisor8incomingENS0_12IncomingCallE"),
 ]
+# The call id, a std::string passed by reference (or an IncomingCall by
+# pointer, whose first member it is): the string's data pointer, then its text.
+PROBE_ARGS = {name: " call=+0(+0(%si)):string" for name in ("sinc", "sring", "ering")}
+# The call actor constructs its CallFlow first thing (this, then the id by
+# hidden pointer).
+PROBE_ARGS["flow"] = " call=+0(+0(%si)):string"
+LIGHT_SKIP = ("gcs",)  # --by-call: one per event appended, ~11 per call
 SOFIA_PROBES = [("msgsend", "su_msg_send"), ("nuainv", "nua_invite")]
 
 
 def symbols(path, dynamic=False):
     out = subprocess.run(["nm"] + (["-D"] if dynamic else []) + [path], capture_output=True, text=True,
                          check=True).stdout
-    return [ln.split() for ln in out.splitlines() if len(ln.split()) == 3 and ln.split()[1] == "T"]
+    # T: global text; t: local (an anonymous namespace's, like SignalsToSupervisor)
+    return [ln.split() for ln in out.splitlines() if len(ln.split()) == 3 and ln.split()[1] in ("T", "t")]
 
 
-def add_probes(binary):
+def add_probes(binary, skip=()):
     import re
     if not os.path.exists(os.path.join(TRACEFS, "uprobe_events")):
         subprocess.run(["mount", "-t", "tracefs", "nodev", TRACEFS], check=False)
     defs = []
     syms = symbols(binary)
     for name, rx in PROBES:
+        if name in skip:
+            continue
         hit = [s for s in syms if re.fullmatch(rx, s[2])]
         if not hit:
             raise SystemExit("stages.py: no symbol for %s in %s" % (name, binary))
-        defs.append("p:%s/%s %s:0x%s" % (GROUP, name, binary, hit[0][0]))
+        defs.append("p:%s/%s %s:0x%s%s" % (GROUP, name, binary, hit[0][0], PROBE_ARGS.get(name, "")))
     sofia = os.path.realpath(SOFIA)
     ssyms = {s[2]: s[0] for s in symbols(sofia, dynamic=True)}
     for name, sym in SOFIA_PROBES:
@@ -151,6 +177,75 @@ def report(perf_data):
                                               " ".join("%d:%d" % kv for kv in threads[key].most_common(3))))
 
 
+def report_by_call(perf_data):
+    import re
+    out = subprocess.run(["perf", "script", "-i", perf_data, "-F", "time,event,trace"], capture_output=True,
+                         text=True, errors="replace", check=True).stdout
+    rx = re.compile(r'call="([^"]+)"')
+    order = collections.defaultdict(list)  # probe -> times, in order
+    inv, sinc = [], []
+    cact, sring, ering, nua_after = {}, {}, {}, {}
+    last_ering = None
+    for line in out.splitlines():
+        p = line.split()
+        if len(p) < 2:
+            continue
+        t = float(p[0].rstrip(":"))
+        group, _, name = p[1].rstrip(":").partition(":")
+        if group != GROUP:
+            continue
+        order[name].append(t)
+        m = rx.search(line)
+        if name == "inv":
+            inv.append(t)
+        elif name == "flow" and m:
+            cact.setdefault(m.group(1), t)
+        elif name == "sinc" and m:
+            sinc.append((t, m.group(1)))
+        elif name == "sring" and m:
+            sring.setdefault(m.group(1), t)
+        elif name == "ering" and m:
+            ering.setdefault(m.group(1), t)
+            last_ering = m.group(1)
+        elif name == "nuainv" and last_ering is not None:
+            nua_after.setdefault(last_ering, t)  # the Sofia thread calls it right after Engine::ring
+            last_ering = None
+    if len(inv) != len(sinc):
+        print("note: %d INVITEs taken, %d handed on: the order pairing may be off" % (len(inv), len(sinc)))
+    rows = []
+    n = min(len(inv), len(sinc))
+    for k in range(n // 100, n - n // 100):  # the first and last 1%: the load starting and stopping
+        t0, c = sinc[k]
+        if c in cact and c in sring and c in ering and c in nua_after:
+            rows.append(((t0 - inv[k]), (cact[c] - t0), (sring[c] - cact[c]), (ering[c] - sring[c]),
+                         (nua_after[c] - ering[c]), (nua_after[c] - inv[k])))
+    if not rows:
+        print("no complete call in %s" % perf_data)
+        return
+    pick = lambda v, q: sorted(v)[min(len(v) - 1, int(q * len(v)))]  # noqa: E731
+    names = ["INVITE taken -> handed on (Sofia)", "-> the call's actor starts (supervisor)",
+             "-> first ring posted (offers)", "-> taken by the Sofia thread", "-> nua_invite",
+             "total: INVITE taken -> nua_invite"]
+    print("%d calls; µs" % len(rows))
+    print("| hop | p50 | p90 | p99 | mean |")
+    print("|---|---:|---:|---:|---:|")
+    for i, nm in enumerate(names):
+        v = [r[i] * 1e6 for r in rows]
+        print("| %s | %.0f | %.0f | %.0f | %.0f |" % (nm, pick(v, .5), pick(v, .9), pick(v, .99), sum(v) / len(v)))
+    # Between the worker's steps, paired by order (the k-th call's k-th step;
+    # offers, replies and rings come twice per call in ring-all to two).
+    # (the first step's targets are chosen by the supervisor before it spawns the call actor)
+    seq = ["cls", "plan", "sel", "cact", "fstart", "ont", "off", "rep", "sring"]
+    twice = ("off", "rep", "sring")
+    m = min(len(order[x]) // (2 if x in twice else 1) for x in seq)
+    kth = lambda x, k: order[x][2 * k if x in twice else k]  # noqa: E731
+    print("worker steps by order, p50 / p90 / p99 µs: " + ", ".join(
+        "%s->%s %.0f / %.0f / %.0f" % ((a, b) + tuple(pick([(kth(b, k) - kth(a, k)) * 1e6
+                                                             for k in range(m // 100, m - m // 100)], q)
+                                                       for q in (.5, .9, .99)))
+        for a, b in zip(seq, seq[1:])))
+
+
 def run(a):
     work = a.work
     os.makedirs(work, exist_ok=True)
@@ -170,7 +265,7 @@ def run(a):
                         log=os.path.join(work, d, "sipp.log"))
         children.append(c)
         return c
-    add_probes(os.path.realpath(a.callboard_bin))
+    add_probes(os.path.realpath(a.callboard_bin), LIGHT_SKIP if a.by_call else ())
     try:
         os.makedirs(srv.work, exist_ok=True)
         srv.start()
@@ -187,8 +282,8 @@ def run(a):
                                  "-timeout", "%ds" % (a.calls // a.rate + 30)])
         procs.wait_until(lambda: all(procs.udp_bound(a.agent_base_port + i) for i in (1, 2)), 5)
         data = os.path.join(work, "perf.data")
-        perf = procs.Child(["perf", "record", "-e", "%s:*" % GROUP, "-e", "sched:sched_switch",
-                            "-e", "sched:sched_wakeup", "-p", str(srv.proc.pid), "-o", data],
+        sched = [] if a.by_call else ["-e", "sched:sched_switch", "-e", "sched:sched_wakeup"]
+        perf = procs.Child(["perf", "record", "-e", "%s:*" % GROUP] + sched + ["-p", str(srv.proc.pid), "-o", data],
                            cwd=work, log=os.path.join(work, "perf.log"))
         children.append(perf)
         procs.wait_until(lambda: os.path.exists(data), 10)
@@ -198,7 +293,7 @@ def run(a):
                            "-m", str(a.calls), "-d", "1000", "-timeout", "%ds" % (a.calls // a.rate + 20)])
         uac.wait(a.calls // a.rate + 30)
         perf.stop((signal.SIGINT, signal.SIGTERM, signal.SIGKILL), 30)
-        report(data)
+        (report_by_call if a.by_call else report)(data)
     finally:
         for c in children:
             if c.poll() is None:
@@ -217,9 +312,10 @@ def main():
     ap.add_argument("--peer-dir", default="/work/shared/peer-bench")
     ap.add_argument("--port", type=int, default=27160)
     ap.add_argument("--agent-base-port", type=int, default=27180)
+    ap.add_argument("--by-call", action="store_true", help="calls overlap: pair each call's steps by its id")
     a = ap.parse_args()
     if a.report:
-        report(a.report)
+        (report_by_call if a.by_call else report)(a.report)
     elif a.callboard_bin:
         if os.path.exists(a.work):
             raise SystemExit("stages.py: %s exists" % a.work)
