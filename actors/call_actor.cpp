@@ -69,12 +69,6 @@ struct Executor {
   void operator()(const cmd::FindTargets& c) const {
     auto s = self;
     std::uint64_t attempt = c.attempt;
-    if (auto& first = self->state.first_targets; first && attempt == 1) {
-      std::vector<domain::AgentId> ids = std::move(*first);
-      first.reset();
-      run(s, s->state.flow->on_targets(attempt, ids));
-      return;
-    }
     self->request(self->state.supervisor, caf::infinite, targets_atom::value,
                   static_cast<int>(c.spec.kind), c.spec.department, c.spec.agents,
                   static_cast<int>(c.spec.strategy), c.spec.rule,
@@ -251,7 +245,6 @@ caf::behavior call_actor(Self self, Services services, CallInit init, caf::actor
   st.agents = std::move(init.agents);
   st.clients = std::move(init.clients);
   st.entry_point_name = std::move(init.entry_point_name);
-  st.first_targets = std::move(init.first_targets);
   st.writer = StreamWriter(domain::call_stream(init.id), 0);
   st.flow.emplace(init.id, init.caller_name, init.dialled, init.department, std::move(init.source));
   self->set_exception_handler([](caf::scheduled_actor* a, std::exception_ptr& eptr) -> caf::error {
@@ -268,7 +261,7 @@ caf::behavior call_actor(Self self, Services services, CallInit init, caf::actor
     run(s, s->state.flow->abort("failed"));
     return caf::exit_reason::unhandled_exception;
   });
-  run(self, st.flow->start(init.who, std::move(init.plan)));
+  run(self, st.flow->start(init.who, std::move(init.plan), std::move(init.first_targets)));
   return {
       [=](leg_atom, const std::string&, domain::LegId leg, int signal, int status) {
         on_leg(self, leg, signal, status);

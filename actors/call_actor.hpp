@@ -42,8 +42,8 @@ struct CallInit {
   std::string source;  // the entry point's call-tracking source, or empty
   domain::Classification who;
   std::vector<domain::RouteStep> plan;
-  // The supervisor's answer for the first step, when it finds targets: the
-  // flow's first FindTargets is answered with it instead of a request.
+  // The supervisor's answer for the first step, when it finds targets
+  // (CallFlow::start).
   std::optional<std::vector<domain::AgentId>> first_targets;
   std::shared_ptr<const AgentDirectory> agents;
   caf::actor clients;  // the client registry (auto-assign)
@@ -52,7 +52,6 @@ struct CallInit {
 struct CallActorState {
   Services services;
   std::optional<domain::CallFlow> flow;
-  std::optional<std::vector<domain::AgentId>> first_targets;  // CallInit's, until used
   StreamWriter writer{"", 0};
   caf::actor supervisor;
   std::shared_ptr<const AgentDirectory> agents;

@@ -30,7 +30,8 @@ const AgentId* CallFlow::leg_agent(LegId leg) const {
   return it == legs_.end() ? nullptr : &it->second.agent;
 }
 
-CallOutput CallFlow::start(const Classification& who, std::vector<RouteStep> plan) {
+CallOutput CallFlow::start(const Classification& who, std::vector<RouteStep> plan,
+                           std::optional<std::vector<AgentId>> first_targets) {
   CallOutput out;
   if (phase_ != Phase::created) return out;
   who_ = who;
@@ -41,6 +42,13 @@ CallOutput CallFlow::start(const Classification& who, std::vector<RouteStep> pla
   out.events.emplace_back(CallClassified{id_, who_.client, who_.responsible, who_.region});
   step_ = 0;
   start_step(out);
+  if (first_targets && !out.commands.empty() &&
+      std::holds_alternative<call_cmd::FindTargets>(out.commands.back())) {
+    out.commands.pop_back();  // answered already
+    CallOutput offers = on_targets(attempt_, *first_targets);
+    for (auto& e : offers.events) out.events.push_back(std::move(e));
+    for (auto& c : offers.commands) out.commands.push_back(std::move(c));
+  }
   return out;
 }
 

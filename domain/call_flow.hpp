@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <variant>
@@ -82,7 +83,11 @@ class CallFlow {
   CallFlow(CallId id, std::string caller_name, std::string dialled, std::string department,
            std::string source = {});
 
-  CallOutput start(const Classification& who, std::vector<RouteStep> plan);
+  // first_targets: the routing supervisor's answer for the first step when
+  // it finds targets (it chose them as it took the call); the flow then
+  // offers at once instead of asking with FindTargets.
+  CallOutput start(const Classification& who, std::vector<RouteStep> plan,
+                   std::optional<std::vector<AgentId>> first_targets = std::nullopt);
   CallOutput on_targets(std::uint64_t attempt, const std::vector<AgentId>& targets);
   CallOutput on_offer_reply(std::uint64_t attempt, const AgentId& agent, bool accepted);
   CallOutput on_timer(std::uint64_t attempt, TimerKind kind);

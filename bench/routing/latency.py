@@ -22,6 +22,10 @@ Retransmissions are ignored (first copy of each INVITE only). Inbound
 INVITEs that never got an outbound INVITE are counted as unpaired (the
 server answered them itself, e.g. 480 or 404, or the capture ended first).
 
+Also printed: INVITE in -> the server's first 100 Trying for the call
+(same Call-ID), p50/p99: how long the INVITE waited before the server
+took it, as both Sofia's nta and a proxy answer 100 as they take it.
+
 --bursts: the caller sends its INVITEs in bursts (SIPp starts the calls
 due since its last turn together); INVITEs arriving less than 300 µs after
 the one before belong to the same burst. Prints how many bursts of each
@@ -135,6 +139,7 @@ def analyse(path, port, skip_first_s=0.0, calls=None):
     (arrival time, latency µs) per paired call."""
     inbound = {}   # key -> first arrival time
     outbound = {}  # key -> first departure time
+    trying = {}    # inbound Call-ID -> the server's first 100 Trying to it
     in_count = out_count = 0
     datagrams = 0
     first_t = None
@@ -146,6 +151,10 @@ def analyse(path, port, skip_first_s=0.0, calls=None):
             first_t = t
         info = invite_info(payload)
         if info is None:
+            if sport == port and payload.startswith(b"SIP/2.0 100 "):
+                m = HDR_RE["call_id"].search(payload)
+                if m:
+                    trying.setdefault(m.group(1).decode("latin-1"), t)
             continue
         call_id, to_tag, sess = info
         if to_tag:
@@ -178,6 +187,11 @@ def analyse(path, port, skip_first_s=0.0, calls=None):
         if calls is not None:
             calls.append((t_in, lat[-1]))
     lat.sort()
+    # INVITE in -> the server's 100 Trying (a proxy and Sofia's nta both send
+    # it as they take the INVITE): the wait before the server reads it.
+    took = sorted((trying[cid] - t_in) * 1e6 for (kind, cid), t_in in calls_in.items()
+                  if cid in trying and trying[cid] >= t_in
+                  and (first_t is None or t_in - first_t >= skip_first_s))
     res = {
         "capture": path, "server_port": port, "paired_by": "sdp-o-session" if use_sess else "call-id",
         "calls_in": len(keyspace), "invites_in": in_count, "invites_out": out_count,
@@ -189,6 +203,9 @@ def analyse(path, port, skip_first_s=0.0, calls=None):
     for name, p in (("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9)):
         res[name + "_us"] = round(pct(lat, p), 1)
     res["max_us"] = round(lat[-1], 1) if lat else float("nan")
+    res["trying_calls"] = len(took)
+    for name, p in (("p50", 50), ("p99", 99)):
+        res["trying_" + name + "_us"] = round(pct(took, p), 1)
     res["mean_us"] = round(sum(lat) / len(lat), 1) if lat else float("nan")
     return res
 
@@ -272,6 +289,9 @@ def main():
           "%(datagrams_per_call).1f datagrams per call" % r)
     print("INVITE in -> first INVITE out, us: p50 %(p50_us).1f  p90 %(p90_us).1f  p99 %(p99_us).1f  "
           "p99.9 %(p999_us).1f  max %(max_us).1f  mean %(mean_us).1f" % r)
+    if r["trying_calls"]:
+        print("INVITE in -> 100 Trying out (%(trying_calls)d calls), us: p50 %(trying_p50_us).1f  "
+              "p99 %(trying_p99_us).1f" % r)
     if a.bursts:
         print_bursts(calls)
 

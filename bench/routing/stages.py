@@ -84,8 +84,10 @@ SOFIA_PROBES = [("msgsend", "su_msg_send"), ("nuainv", "nua_invite")]
 def symbols(path, dynamic=False):
     out = subprocess.run(["nm"] + (["-D"] if dynamic else []) + [path], capture_output=True, text=True,
                          check=True).stdout
-    # T: global text; t: local (an anonymous namespace's, like SignalsToSupervisor)
-    return [ln.split() for ln in out.splitlines() if len(ln.split()) == 3 and ln.split()[1] in ("T", "t")]
+    # T: global text; t: local (an anonymous namespace's, like SignalsToSupervisor);
+    # not the compiler's split-off parts of a function (name.cold, name.part.0)
+    return [p for p in (ln.split() for ln in out.splitlines())
+            if len(p) == 3 and p[1] in ("T", "t") and "." not in p[2]]
 
 
 def add_probes(binary, skip=()):

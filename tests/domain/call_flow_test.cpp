@@ -105,6 +105,31 @@ BOOST_AUTO_TEST_CASE(start_records_the_call_and_asks_for_the_first_steps_targets
   BOOST_TEST((find[0].spec.kind == StepKind::responsible));
 }
 
+// The supervisor chose the first step's targets as it took the call: the
+// flow offers them at once; an empty answer moves on as a FindTargets
+// answer would; a first step that does not find targets ignores them.
+BOOST_AUTO_TEST_CASE(start_with_the_first_targets_offers_them_at_once) {
+  CallFlow f = flow();
+  auto out = f.start(known(), {department_step()}, std::vector<AgentId>{"a1", "a2"});
+  BOOST_TEST(commands<call_cmd::FindTargets>(out).empty());
+  BOOST_TEST(commands<call_cmd::Offer>(out).size() == 2u);
+  BOOST_TEST(events<RoutingDecided>(out).at(0).targets == (std::vector<AgentId>{"a1", "a2"}));
+  BOOST_TEST(std::holds_alternative<CallReceived>(out.events.at(0)));  // still recorded first
+  BOOST_TEST(f.on_offer_reply(1, "a1", true).commands.size() == 1u);   // attempt 1: Ring
+
+  CallFlow g = flow();
+  out = g.start(known(), {responsible_step(), department_step()}, std::vector<AgentId>{});
+  auto find = commands<call_cmd::FindTargets>(out);
+  BOOST_REQUIRE_EQUAL(find.size(), 1u);  // the next step asks
+  BOOST_TEST((find[0].spec.kind == StepKind::department));
+  BOOST_TEST(find[0].attempt == 2u);
+
+  CallFlow q = flow();
+  out = q.start({}, {queue_step()}, std::vector<AgentId>{"a1"});
+  BOOST_TEST(commands<call_cmd::Offer>(out).empty());
+  BOOST_TEST(commands<call_cmd::Enqueue>(out).size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(accepted_offer_rings_a_leg_refused_ones_do_not) {
   CallFlow f = flow();
   f.start({}, {department_step()});
