@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/crm_messages.hpp"
+#include "actors/lane_scheduler.hpp"
 #include "actors/messages.hpp"
 #include "actors/timer_service.hpp"
 #include "domain/agent.hpp"
@@ -231,6 +232,11 @@ void run(Self self, domain::CallOutput out) {
   auto& st = self->state;
   st.writer.append(st.services, std::move(out.events));
   for (const auto& c : out.commands) std::visit(Executor{self}, c);
+  if (!st.set_up && st.flow->phase() == domain::CallFlow::Phase::answered) {
+    // Set up: what is left (the hang-up) gives way to calls still ringing.
+    st.set_up = true;
+    set_lane(self->home_system(), self->id(), Lane::other);
+  }
 }
 
 void on_leg(Self self, domain::LegId leg, int signal, int status) {
@@ -247,6 +253,7 @@ caf::behavior call_actor(Self self, Services services, CallInit init, caf::actor
   st.entry_point_name = std::move(init.entry_point_name);
   st.writer = StreamWriter(domain::call_stream(init.id), 0);
   st.flow.emplace(init.id, init.caller_name, init.dialled, init.department, std::move(init.source));
+  self->attach_functor([sys = &self->home_system(), id = self->id()] { set_lane(*sys, id, Lane::setup); });
   self->set_exception_handler([](caf::scheduled_actor* a, std::exception_ptr& eptr) -> caf::error {
     auto* s = static_cast<Self>(a);
     std::string what = "unknown";

@@ -61,6 +61,7 @@ struct CallActorState {
   std::optional<std::string> location;
   int pending_tasks = 0;  // call-back tasks not yet durable
   bool done = false;      // the call is over; quit once pending_tasks is 0
+  bool set_up = false;    // answered: its turns left the setup lane (lane_scheduler.hpp)
   static inline const char* name = "call";
 };
 

@@ -8,6 +8,7 @@
 
 #include "actors/client_actor.hpp"
 #include "actors/crm_messages.hpp"
+#include "actors/lane_scheduler.hpp"
 #include "actors/messages.hpp"
 #include "actors/routing_supervisor.hpp"
 #include "actors/thread_priority.hpp"
@@ -87,12 +88,13 @@ caf::actor_system_config make_config(const CallCenterOptions& options) {
   caf::actor_system_config cfg;
   if (options.thread_nice != 0) cfg.add_thread_hook<NiceThreads>(options.thread_nice);
   cfg.set("scheduler.max-threads", options.threads);
-  // One shared queue whose idle workers sleep on a condition variable. The
-  // default work-stealing policy polls an idle worker's queue with 50 us
-  // sleeps for its first 500 attempts, so under a steady trickle of calls
-  // both workers woke ~20,000 times a second and burned 15-25% of a core
-  // for nothing (bench/routing, docs/BENCHMARKS.md).
-  cfg.set("scheduler.policy", caf::atom("sharing"));
+  // Shared queues whose idle workers sleep on a condition variable, in two
+  // lanes so that setting calls up goes before hang-ups (lane_scheduler.hpp).
+  // CAF's default work-stealing policy polls an idle worker's queue with 50
+  // us sleeps for its first 500 attempts, so under a steady trickle of calls
+  // both workers woke ~20,000 times a second and burned 15-25% of a core for
+  // nothing (bench/routing, docs/BENCHMARKS.md).
+  use_lane_scheduler(cfg);
   cfg.set("logger.verbosity", caf::atom("quiet"));
   return cfg;
 }
