@@ -175,18 +175,20 @@ def analyse(path, port, skip_first_s=0.0, calls=None):
     use_sess = len(by_sess) >= 0.99 * max(1, len(calls_in))
     keyspace = by_sess if use_sess else calls_in
     lat = []
-    unpaired = 0
+    skipped = []  # the calls of the capture's first skip_first_s seconds
+    unpaired = early_calls = 0
     for key, t_in in keyspace.items():
-        if first_t is not None and t_in - first_t < skip_first_s:
-            continue
         t_out = outbound.get(key)
+        early = first_t is not None and t_in - first_t < skip_first_s
+        early_calls += early
         if t_out is None or t_out < t_in:
-            unpaired += 1
+            unpaired += 0 if early else 1
             continue
-        lat.append((t_out - t_in) * 1e6)
-        if calls is not None:
+        (skipped if early else lat).append((t_out - t_in) * 1e6)
+        if calls is not None and not early:
             calls.append((t_in, lat[-1]))
     lat.sort()
+    every = sorted(lat + skipped)
     # INVITE in -> the server's 100 Trying (a proxy and Sofia's nta both send
     # it as they take the INVITE): the wait before the server reads it.
     took = sorted((trying[cid] - t_in) * 1e6 for (kind, cid), t_in in calls_in.items()
@@ -194,7 +196,7 @@ def analyse(path, port, skip_first_s=0.0, calls=None):
                   and (first_t is None or t_in - first_t >= skip_first_s))
     res = {
         "capture": path, "server_port": port, "paired_by": "sdp-o-session" if use_sess else "call-id",
-        "calls_in": len(keyspace), "invites_in": in_count, "invites_out": out_count,
+        "calls_in": len(keyspace) - early_calls, "invites_in": in_count, "invites_out": out_count,
         "paired": len(lat), "unpaired": unpaired, "datagrams": datagrams,
         # SIP datagrams in and out of the server per call: what the server
         # parses and builds (a proxy relays, a B2BUA answers and re-sends)
@@ -203,6 +205,10 @@ def analyse(path, port, skip_first_s=0.0, calls=None):
     for name, p in (("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9)):
         res[name + "_us"] = round(pct(lat, p), 1)
     res["max_us"] = round(lat[-1], 1) if lat else float("nan")
+    # Every paired call of the capture, its first skip_first_s seconds too.
+    res["skipped_calls"] = len(skipped)
+    res["all_p50_us"] = round(pct(every, 50), 1)
+    res["all_p99_us"] = round(pct(every, 99), 1)
     res["trying_calls"] = len(took)
     for name, p in (("p50", 50), ("p99", 99)):
         res["trying_" + name + "_us"] = round(pct(took, p), 1)
@@ -247,21 +253,24 @@ def table(path):
         for line in f:
             if line.strip():
                 rows.append(json.loads(line))
-    print("| target | cps | try | step | calls paired | p50 us | p90 us | p99 us | max us | datagrams/call | srv CPU % | load before |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("| target | cps | try | step | calls paired | p50 us | p90 us | p99 us | max us | p99 us, with the capture's first s "
+          "| datagrams/call | srv CPU % | load before |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     targets = []
     for r in rows:
         if r["target"] not in targets:
             targets.append(r["target"])
-        print("| %s | %s | %s | %s | %d/%d | %.0f | %.0f | %.0f | %.0f | %s | %s | %s |" % (
+        print("| %s | %s | %s | %s | %d/%d | %.0f | %.0f | %.0f | %.0f | %s | %s | %s | %s |" % (
             r["target"], r["rate"], r["try"], r["verdict"], r["paired"], r["calls_in"], r["p50_us"],
-            r["p90_us"], r["p99_us"], r["max_us"], r.get("datagrams_per_call", "?"), r["srv_cpu_avg"],
-            r["load_before"]))
+            r["p90_us"], r["p99_us"], r["max_us"],
+            "%.0f" % r["all_p99_us"] if r.get("skipped_calls") else "-",
+            r.get("datagrams_per_call", "?"), r["srv_cpu_avg"], r["load_before"]))
     for t in targets:
         rs = [r for r in rows if r["target"] == t]
         med = lambda k: sorted(r[k] for r in rs)[(len(rs) - 1) // 2]  # noqa: E731
-        print("| **%s, median of %d** | %s | | | | **%.0f** | %.0f | **%.0f** | %.0f | | | |" % (
-            t, len(rs), rs[0]["rate"], med("p50_us"), med("p90_us"), med("p99_us"), med("max_us")))
+        print("| **%s, median of %d** | %s | | | | **%.0f** | %.0f | **%.0f** | %.0f | %s | | | |" % (
+            t, len(rs), rs[0]["rate"], med("p50_us"), med("p90_us"), med("p99_us"), med("max_us"),
+            "%.0f" % med("all_p99_us") if all(r.get("skipped_calls") for r in rs) else "-"))
 
 
 def main():
@@ -284,11 +293,14 @@ def main():
     if a.json:
         print(json.dumps(r))
         return
-    print("%(capture)s: %(calls_in)d calls in (%(invites_in)d INVITEs in, %(invites_out)d out), "
+    print("%(capture)s: %(calls_in)d calls in measured (%(invites_in)d INVITEs in, %(invites_out)d out), "
           "%(paired)d paired by %(paired_by)s, %(unpaired)d unpaired; "
           "%(datagrams_per_call).1f datagrams per call" % r)
     print("INVITE in -> first INVITE out, us: p50 %(p50_us).1f  p90 %(p90_us).1f  p99 %(p99_us).1f  "
           "p99.9 %(p999_us).1f  max %(max_us).1f  mean %(mean_us).1f" % r)
+    if r["skipped_calls"]:
+        print("  with the %(skipped_calls)d calls of the first seconds left out; every call: "
+              "p50 %(all_p50_us).1f  p99 %(all_p99_us).1f" % r)
     if r["trying_calls"]:
         print("INVITE in -> 100 Trying out (%(trying_calls)d calls), us: p50 %(trying_p50_us).1f  "
               "p99 %(trying_p99_us).1f" % r)

@@ -15,7 +15,10 @@ Latency: at LAT_RATE (default: half the best passing rate of the first
 target), dumpcap records the server's SIP port on loopback during a step;
 latency.py pairs each INVITE in with the first INVITE out. With
 --lat-warmup-s W the step first runs W seconds at that rate and the capture
-covers the LAT_CALLS calls after them (the steady state). With
+covers the LAT_CALLS calls after them (the steady state). The calls of the
+capture's first --lat-settle-s seconds are not measured (the step sends
+that many seconds of calls more): dumpcap's own start (its 64 MB buffer,
+the first copies into it) slows the machine for tens of milliseconds. With
 --sched-trace, the scheduler's switches and wake-ups on every CPU are
 recorded beside the capture (wakeups.py reads both).
 
@@ -290,10 +293,12 @@ class Run:
         for i in range(1, self.a.lat_repeat + 1):
             servers.drain(srv, self.a.step_pause_s, self.a.drain_max_s, log)
             warm = self.a.lat_warmup_s
-            r, sd = self.step(srv, "pool2-latency", rate, i, self.a.lat_calls + rate * warm, idle_pct,
+            settle = self.a.lat_settle_s
+            r, sd = self.step(srv, "pool2-latency", rate, i, self.a.lat_calls + int(round(rate * (warm + settle))), idle_pct,
                               capture=True, capture_after_s=warm)
             res = subprocess.run([sys.executable, os.path.join(HERE, "latency.py"), os.path.join(sd, "server.pcap"),
-                                  "--server-port", str(srv.port), "--json"], capture_output=True, text=True, timeout=600)
+                                  "--server-port", str(srv.port), "--json", "--skip-first-s", str(settle)],
+                                 capture_output=True, text=True, timeout=600)
             if res.returncode != 0:
                 raise RuntimeError("latency.py failed: %s" % res.stderr.strip())
             lat = json.loads(res.stdout)
@@ -352,6 +357,9 @@ def parse_args():
     ap.add_argument("--lat-rate", default="auto", help="cps, or auto: half the first target's best rate")
     ap.add_argument("--lat-calls", type=int, default=3000)
     ap.add_argument("--lat-repeat", type=int, default=3)
+    ap.add_argument("--lat-settle-s", type=float, default=0.0,
+                    help="seconds of calls at the capture's start left out of the latency figures (dumpcap's start "
+                         "disturbs them); the step sends that many seconds of calls more")
     ap.add_argument("--lat-warmup-s", type=int, default=0,
                     help="seconds each latency try runs at its rate before the capture starts (steady state: "
                          "longer than the SIP stacks keep finished transactions, 32 s); 0: capture from the start")

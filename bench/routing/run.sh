@@ -56,6 +56,10 @@
 #                        the capture sees old transactions expiring as a server
 #                        running all day does (0: capture from the try's start,
 #                        the protocol before the fifth pass)
+#   LAT_SETTLE_S=1       seconds of calls at each capture's start left out of the
+#                        latency figures: dumpcap's start disturbs the machine for
+#                        tens of ms (0: measured from the capture's first call, the
+#                        protocol before the eighth pass)
 #   PERF_RATES=""        pool rates whose Callboard steps run under perf record
 #   CALLBOARD_ARGS=""    more options for Callboard, e.g. "--thread-nice 0"
 #   KAMAILIO_NICE=""     e.g. -10: every Kamailio process at that nice (Callboard
@@ -80,6 +84,7 @@ PHASES=${2:-all}
 : "${LAT_CALLS:=3000}"
 : "${LAT_REPEAT:=3}"
 : "${LAT_WARMUP_S:=40}"
+: "${LAT_SETTLE_S:=1}"
 : "${PERF_RATES:=}"
 : "${UDP_RMEM:=}"
 # Ports: away from tests/sip's adapter test (25060, 25070-25075, 25081-25091)
@@ -150,7 +155,7 @@ main() {
 		echo "kamailio: $(kamailio -v 2>/dev/null | head -1)"; echo "sipp: $(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*')"
 		echo "CALLS=$CALLS PEER_RATES=[$PEER_RATES] POOL_RATES=[$POOL_RATES] POOL_MIN_STEP_S=$POOL_MIN_STEP_S POOL_PAIRS_CPS=$POOL_PAIRS_CPS POOL_SPAN_S=$POOL_SPAN_S"
 		echo "CALLBOARD_ARGS=${CALLBOARD_ARGS:-} KAMAILIO_NICE=${KAMAILIO_NICE:-}"
-		echo "LAT_RATE=$LAT_RATE LAT_CALLS=$LAT_CALLS LAT_REPEAT=$LAT_REPEAT LAT_WARMUP_S=$LAT_WARMUP_S UDP_RMEM=${UDP_RMEM:-unchanged ($(sysctl -n net.core.rmem_default))}"
+		echo "LAT_RATE=$LAT_RATE LAT_CALLS=$LAT_CALLS LAT_REPEAT=$LAT_REPEAT LAT_WARMUP_S=$LAT_WARMUP_S LAT_SETTLE_S=$LAT_SETTLE_S UDP_RMEM=${UDP_RMEM:-unchanged ($(sysctl -n net.core.rmem_default))}"
 		echo "load: $(cat /proc/loadavg)"
 	} > "$WORK/env.txt"
 	log "work dir $WORK"
@@ -176,7 +181,7 @@ main() {
 		run_child python3 "$HERE/pool.py" --targets "callboard@127.0.0.1:$CB_PORT $TARGET_KAM" --callboard-bin "$BIN" \
 			--peer-dir "$PEER_BENCH" --gen-dir "$WORK/pool/gen" --pairs "$pairs" --work "$WORK/pool" \
 			--rates "$POOL_RATES" --calls "$CALLS" --min-step-s "$POOL_MIN_STEP_S" --lat-rate "$LAT_RATE" --lat-calls "$LAT_CALLS" \
-			--lat-repeat "$LAT_REPEAT" --lat-warmup-s "$LAT_WARMUP_S" --perf-rates "$PERF_RATES" --uac-port "$UAC_PORT" --reg-port "$REG_PORT" \
+			--lat-repeat "$LAT_REPEAT" --lat-warmup-s "$LAT_WARMUP_S" --lat-settle-s "$LAT_SETTLE_S" --perf-rates "$PERF_RATES" --uac-port "$UAC_PORT" --reg-port "$REG_PORT" \
 			--agent-base-port "$AGENT_BASE_PORT" || { rc=$?; log "pool phase failed ($rc)"; }
 	fi
 
