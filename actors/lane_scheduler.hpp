@@ -6,10 +6,10 @@
 // setup lane; an answered call's actor (its hang-up: events, the other leg's
 // release, the agent's wrap-up) and everything else put in the other lane
 // wait while setup work is queued, for at most kSetupStreak setup turns in a
-// row. Callers hang up in bursts (SIPp ends a second's worth of calls
-// together, and so do people at the top of the hour): with one FIFO, a new
-// call's every hop between actors queued behind each of them
-// (docs/BENCHMARKS.md, routing, eighth pass).
+// row. Hang-ups come in bursts (bench/routing's caller ends a few dozen calls
+// at once): with one FIFO, each hop of a new call between actors queued
+// behind every hang-up of the burst (docs/BENCHMARKS.md, routing, eighth
+// pass).
 //
 // Lanes belong to actors, not to messages: CAF queues an actor, once, when
 // its mailbox stops being empty, and the lane is read then.

@@ -41,18 +41,49 @@ inline std::shared_ptr<domain::Config> test_config() {
   return c;
 }
 
-struct Fixture {
+// What the actors are given: recording ports, an event sink that commits
+// at once, and a CRM that knows one client (kKnownCaller), managed by a1.
+struct TestServices {
+  TestServices() {
+    sink.submit({{domain::client_stream(1), clock.now(), 0, domain::ClientCreated{1, "Иван Петров", "ООО Ромашка", ""}},
+                 {domain::client_stream(1), clock.now(), 1, domain::PhoneLinked{1, kKnownCaller}},
+                 {domain::client_stream(1), clock.now(), 2, domain::ResponsibleAssigned{1, "a1"}}},
+                {});
+  }
+
+  Services services() {
+    Services s;
+    s.config = config;
+    s.events = &sink;
+    s.views = &views;
+    s.telephony = &telephony;
+    s.panel = &panel;
+    s.clock = &clock;
+    s.phones = &phones;
+    s.metrics = &metrics;
+    s.random = &random;
+    s.log = &sink.event_log();
+    return s;
+  }
+
+  std::shared_ptr<domain::Config> config = test_config();
+  domain::ManualClock clock;
+  storage::ViewHost views;
+  InstantSink sink{views};
+  FakeTelephony telephony;
+  FakePanel panel;
+  NullActorMetrics metrics;
+  domain::PhoneNumbers phones{"BY"};
+  domain::SeededRandom random{7};
+};
+
+struct Fixture : TestServices {
   Fixture() {
     cfg.set("scheduler.policy", caf::atom("testing"));
     cfg.set("logger.verbosity", caf::atom("quiet"));
     system = std::make_unique<caf::actor_system>(cfg);
     sched = &dynamic_cast<caf::scheduler::test_coordinator&>(system->scheduler());
     start_timer_service(*system, kTimerGranularity);
-    // The CRM knows one client, managed by a1.
-    sink.submit({{domain::client_stream(1), clock.now(), 0, domain::ClientCreated{1, "Иван Петров", "ООО Ромашка", ""}},
-                 {domain::client_stream(1), clock.now(), 1, domain::PhoneLinked{1, kKnownCaller}},
-                 {domain::client_stream(1), clock.now(), 2, domain::ResponsibleAssigned{1, "a1"}}},
-                {});
     start_supervisor();
   }
 
@@ -83,21 +114,6 @@ struct Fixture {
     caf::anon_send_exit(clients, caf::exit_reason::user_shutdown);
     stop_timer_service(*system);
     sched->run();
-  }
-
-  Services services() {
-    Services s;
-    s.config = config;
-    s.events = &sink;
-    s.views = &views;
-    s.telephony = &telephony;
-    s.panel = &panel;
-    s.clock = &clock;
-    s.phones = &phones;
-    s.metrics = &metrics;
-    s.random = &random;
-    s.log = &sink.event_log();
-    return s;
   }
 
   template <class... Ts>
@@ -164,15 +180,6 @@ struct Fixture {
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> system;
   caf::scheduler::test_coordinator* sched = nullptr;
-  std::shared_ptr<domain::Config> config = test_config();
-  domain::ManualClock clock;
-  storage::ViewHost views;
-  InstantSink sink{views};
-  FakeTelephony telephony;
-  FakePanel panel;
-  NullActorMetrics metrics;
-  domain::PhoneNumbers phones{"BY"};
-  domain::SeededRandom random{7};
   caf::actor supervisor;
   caf::actor clients;
 };

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "actors/lane_scheduler.hpp"
@@ -104,22 +105,21 @@ BOOST_FIXTURE_TEST_CASE(setup_work_goes_before_other_work_queued_earlier, OneWor
   auto ring = ready_recorder("ring");
   set_lane(*system, hang_up.id(), Lane::other);
   BOOST_TEST(actors_in_other_lane(*system) == 1u);
-  while_held([&] {
-    caf::anon_send(hang_up, 1);
-    caf::anon_send(ring, 1);
-  });
-  BOOST_REQUIRE(order->wait_for(2));
-  BOOST_TEST(order->take() == (std::vector<std::string>{"ring", "hang-up"}));
+  // Queued in this order while the worker is held; run in the returned one.
+  auto run_queued = [&] {
+    while_held([&] {
+      caf::anon_send(hang_up, 1);
+      caf::anon_send(ring, 1);
+    });
+    BOOST_REQUIRE(order->wait_for(2));
+    return order->take();
+  };
+  BOOST_TEST(run_queued() == (std::vector<std::string>{"ring", "hang-up"}));
 
   // Back in the setup lane: first come, first served again.
   set_lane(*system, hang_up.id(), Lane::setup);
   BOOST_TEST(actors_in_other_lane(*system) == 0u);
-  while_held([&] {
-    caf::anon_send(hang_up, 1);
-    caf::anon_send(ring, 1);
-  });
-  BOOST_REQUIRE(order->wait_for(2));
-  BOOST_TEST(order->take() == (std::vector<std::string>{"hang-up", "ring"}));
+  BOOST_TEST(run_queued() == (std::vector<std::string>{"hang-up", "ring"}));
 }
 
 BOOST_FIXTURE_TEST_CASE(other_work_waits_for_at_most_a_streak_of_setup_turns, OneWorker) {
@@ -155,33 +155,12 @@ bool eventually(Pred pred) {
 }  // namespace
 
 BOOST_FIXTURE_TEST_CASE(an_answered_calls_actor_is_in_the_other_lane_until_the_call_ends, OneWorker) {
-  auto config = test::test_config();
-  domain::ManualClock clock;
-  storage::ViewHost views;
-  test::InstantSink sink{views};
-  test::FakeTelephony telephony;
-  test::FakePanel panel;
-  NullActorMetrics metrics;
-  domain::PhoneNumbers phones{"BY"};
-  domain::SeededRandom random{7};
-  sink.submit({{domain::client_stream(1), clock.now(), 0, domain::ClientCreated{1, "Иван Петров", "", ""}},
-               {domain::client_stream(1), clock.now(), 1, domain::PhoneLinked{1, test::kKnownCaller}},
-               {domain::client_stream(1), clock.now(), 2, domain::ResponsibleAssigned{1, "a1"}}},
-              {});
-  Services services;
-  services.config = config;
-  services.events = &sink;
-  services.views = &views;
-  services.telephony = &telephony;
-  services.panel = &panel;
-  services.clock = &clock;
-  services.phones = &phones;
-  services.metrics = &metrics;
-  services.random = &random;
-  services.log = &sink.event_log();
+  test::TestServices t;
+  auto& telephony = t.telephony;
+  Services services = t.services();
   start_timer_service(*system, test::kTimerGranularity);
   std::map<domain::AgentId, AgentInit> agents;
-  for (const auto& a : config->agents) agents[a.login].status.id = a.login;
+  for (const auto& a : t.config->agents) agents[a.login].status.id = a.login;
   auto clients = system->spawn(client_registry, services, ClientActorOptions{});
   auto supervisor = system->spawn(routing_supervisor, services, std::move(agents), clients);
   for (auto a : {"a1", "a2", "a3"})
@@ -211,4 +190,6 @@ BOOST_FIXTURE_TEST_CASE(an_answered_calls_actor_is_in_the_other_lane_until_the_c
   caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(clients, caf::exit_reason::user_shutdown);
   stop_timer_service(*system);
+  supervisor = clients = nullptr;
+  system->await_all_actors_done();  // before `t`, which they use, goes
 }
