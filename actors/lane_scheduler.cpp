@@ -24,7 +24,7 @@ class Lanes {
                                  ? static_cast<caf::scheduled_actor*>(job)->id()
                                  : caf::invalid_actor_id;
     std::lock_guard<std::mutex> guard(lock_);
-    const bool other = !other_actors_.empty() && other_actors_.count(id) > 0;
+    const bool other = other_actors_.count(id) > 0;
     (other ? other_ : setup_).push_back(job);
     ready_.notify_one();
   }

@@ -41,20 +41,13 @@ CallOutput CallFlow::start(const Classification& who, std::vector<RouteStep> pla
   if (!source_.empty()) out.events.emplace_back(CallAttributed{id_, source_});
   out.events.emplace_back(CallClassified{id_, who_.client, who_.responsible, who_.region});
   step_ = 0;
-  start_step(out);
-  if (first_targets && !out.commands.empty() &&
-      std::holds_alternative<call_cmd::FindTargets>(out.commands.back())) {
-    out.commands.pop_back();  // answered already
-    CallOutput offers = on_targets(attempt_, *first_targets);
-    for (auto& e : offers.events) out.events.push_back(std::move(e));
-    for (auto& c : offers.commands) out.commands.push_back(std::move(c));
-  }
+  start_step(out, first_targets ? &*first_targets : nullptr);
   return out;
 }
 
 // ---- steps and attempts --------------------------------------------------------
 
-void CallFlow::start_step(CallOutput& out) {
+void CallFlow::start_step(CallOutput& out, const std::vector<AgentId>* known) {
   if (step_ >= plan_.size()) {
     out.commands.emplace_back(call_cmd::Reject{480, "Temporarily Unavailable"});
     end(out, CallOutcome::no_agent, EndedBy::system, 480);
@@ -64,7 +57,8 @@ void CallFlow::start_step(CallOutput& out) {
   pending_offers_.clear();
   const RouteStep& s = step();
   if (s.finds_targets()) {
-    out.commands.emplace_back(call_cmd::FindTargets{attempt_, s, offered_});
+    if (known) take_targets(out, *known);
+    else out.commands.emplace_back(call_cmd::FindTargets{attempt_, s, offered_});
     return;
   }
   switch (s.kind) {
@@ -135,12 +129,16 @@ void CallFlow::maybe_attempt_over(CallOutput& out) {
 CallOutput CallFlow::on_targets(std::uint64_t attempt, const std::vector<AgentId>& targets) {
   CallOutput out;
   if (phase_ != Phase::routing || attempt != attempt_) return out;
+  take_targets(out, targets);
+  return out;
+}
+
+void CallFlow::take_targets(CallOutput& out, const std::vector<AgentId>& targets) {
   if (targets.empty()) {
     advance(out);
-    return out;
+    return;
   }
   offer(out, step().rule, targets, step().timeout);
-  return out;
 }
 
 CallOutput CallFlow::on_offer_reply(std::uint64_t attempt, const AgentId& agent, bool accepted) {

@@ -124,7 +124,10 @@ class CallFlow {
   };
 
   const RouteStep& step() const { return plan_[step_]; }
-  void start_step(CallOutput& out);
+  // known: the step's targets when they were chosen already (start()).
+  void start_step(CallOutput& out, const std::vector<AgentId>* known = nullptr);
+  // The current step's targets: offered, or the next step when none.
+  void take_targets(CallOutput& out, const std::vector<AgentId>& targets);
   void advance(CallOutput& out);
   void offer(CallOutput& out, const std::string& rule, const std::vector<AgentId>& agents,
              Duration timeout);

@@ -174,12 +174,15 @@ def analyse(path, port, skip_first_s=0.0, calls=None):
     by_sess = {k: v for k, v in inbound.items() if k[0] == "o"}
     use_sess = len(by_sess) >= 0.99 * max(1, len(calls_in))
     keyspace = by_sess if use_sess else calls_in
+    def in_first_seconds(t_in):
+        return first_t is not None and t_in - first_t < skip_first_s
+
     lat = []
     skipped = []  # the calls of the capture's first skip_first_s seconds
     unpaired = early_calls = 0
     for key, t_in in keyspace.items():
         t_out = outbound.get(key)
-        early = first_t is not None and t_in - first_t < skip_first_s
+        early = in_first_seconds(t_in)
         early_calls += early
         if t_out is None or t_out < t_in:
             unpaired += 0 if early else 1
@@ -192,8 +195,7 @@ def analyse(path, port, skip_first_s=0.0, calls=None):
     # INVITE in -> the server's 100 Trying (a proxy and Sofia's nta both send
     # it as they take the INVITE): the wait before the server reads it.
     took = sorted((trying[cid] - t_in) * 1e6 for (kind, cid), t_in in calls_in.items()
-                  if cid in trying and trying[cid] >= t_in
-                  and (first_t is None or t_in - first_t >= skip_first_s))
+                  if cid in trying and trying[cid] >= t_in and not in_first_seconds(t_in))
     res = {
         "capture": path, "server_port": port, "paired_by": "sdp-o-session" if use_sess else "call-id",
         "calls_in": len(keyspace) - early_calls, "invites_in": in_count, "invites_out": out_count,

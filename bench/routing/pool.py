@@ -17,8 +17,8 @@ latency.py pairs each INVITE in with the first INVITE out. With
 --lat-warmup-s W the step first runs W seconds at that rate and the capture
 covers the LAT_CALLS calls after them (the steady state). The calls of the
 capture's first --lat-settle-s seconds are not measured (the step sends
-that many seconds of calls more): dumpcap's own start (its 64 MB buffer,
-the first copies into it) slows the machine for tens of milliseconds. With
+that many seconds of calls more): the first 100 ms of a capture held up
+to all of a try's slowest 1% (dumpcap starting, by the timing). With
 --sched-trace, the scheduler's switches and wake-ups on every CPU are
 recorded beside the capture (wakeups.py reads both).
 
@@ -358,8 +358,8 @@ def parse_args():
     ap.add_argument("--lat-calls", type=int, default=3000)
     ap.add_argument("--lat-repeat", type=int, default=3)
     ap.add_argument("--lat-settle-s", type=float, default=0.0,
-                    help="seconds of calls at the capture's start left out of the latency figures (dumpcap's start "
-                         "disturbs them); the step sends that many seconds of calls more")
+                    help="seconds of calls at the capture's start left out of the latency figures (the capture's "
+                         "start disturbs them); the step sends that many seconds of calls more")
     ap.add_argument("--lat-warmup-s", type=int, default=0,
                     help="seconds each latency try runs at its rate before the capture starts (steady state: "
                          "longer than the SIP stacks keep finished transactions, 32 s); 0: capture from the start")

@@ -57,9 +57,9 @@
 #                        running all day does (0: capture from the try's start,
 #                        the protocol before the fifth pass)
 #   LAT_SETTLE_S=1       seconds of calls at each capture's start left out of the
-#                        latency figures: dumpcap's start disturbs the machine for
-#                        tens of ms (0: measured from the capture's first call, the
-#                        protocol before the eighth pass)
+#                        latency figures: a capture's first 100 ms held up to all
+#                        of a try's slowest 1% (0: measured from the capture's
+#                        first call, the protocol before the eighth pass)
 #   PERF_RATES=""        pool rates whose Callboard steps run under perf record
 #   CALLBOARD_ARGS=""    more options for Callboard, e.g. "--thread-nice 0"
 #   KAMAILIO_NICE=""     e.g. -10: every Kamailio process at that nice (Callboard

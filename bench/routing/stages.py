@@ -41,6 +41,7 @@ Every process started is stopped by PID; the probes are removed at the end.
 import argparse
 import collections
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -71,12 +72,11 @@ PROBES = [
     ("flow", r"_ZN9callboard6domain8CallFlowC1E.*"),
     ("sinc", r"_ZN9callboard6actors12_GLOBAL__N_119SignalsToSupervisor8incomingENS0_12IncomingCallE"),
 ]
-# The call id, a std::string passed by reference (or an IncomingCall by
-# pointer, whose first member it is): the string's data pointer, then its text.
-PROBE_ARGS = {name: " call=+0(+0(%si)):string" for name in ("sinc", "sring", "ering")}
-# The call actor constructs its CallFlow first thing (this, then the id by
-# hidden pointer).
-PROBE_ARGS["flow"] = " call=+0(+0(%si)):string"
+# The call id, the second argument: a std::string by reference (the CallFlow
+# constructor's, the call actor's first act; SipServer::ring, Engine::ring),
+# or an IncomingCall by pointer, whose first member it is: the string's data
+# pointer, then its text.
+PROBE_ARGS = {name: " call=+0(+0(%si)):string" for name in ("sinc", "flow", "sring", "ering")}
 LIGHT_SKIP = ("gcs",)  # --by-call: one per event appended, ~11 per call
 SOFIA_PROBES = [("msgsend", "su_msg_send"), ("nuainv", "nua_invite")]
 
@@ -91,7 +91,6 @@ def symbols(path, dynamic=False):
 
 
 def add_probes(binary, skip=()):
-    import re
     if not os.path.exists(os.path.join(TRACEFS, "uprobe_events")):
         subprocess.run(["mount", "-t", "tracefs", "nodev", TRACEFS], check=False)
     defs = []
@@ -180,12 +179,11 @@ def report(perf_data):
 
 
 def report_by_call(perf_data):
-    import re
     out = subprocess.run(["perf", "script", "-i", perf_data, "-F", "time,event,trace"], capture_output=True,
                          text=True, errors="replace", check=True).stdout
     rx = re.compile(r'call="([^"]+)"')
     order = collections.defaultdict(list)  # probe -> times, in order
-    inv, sinc = [], []
+    sinc = []
     cact, sring, ering, nua_after = {}, {}, {}, {}
     last_ering = None
     for line in out.splitlines():
@@ -198,9 +196,7 @@ def report_by_call(perf_data):
             continue
         order[name].append(t)
         m = rx.search(line)
-        if name == "inv":
-            inv.append(t)
-        elif name == "flow" and m:
+        if name == "flow" and m:
             cact.setdefault(m.group(1), t)
         elif name == "sinc" and m:
             sinc.append((t, m.group(1)))
@@ -212,6 +208,7 @@ def report_by_call(perf_data):
         elif name == "nuainv" and last_ering is not None:
             nua_after.setdefault(last_ering, t)  # the Sofia thread calls it right after Engine::ring
             last_ering = None
+    inv = order["inv"]  # INVITEs taken, paired with the calls handed on by order
     if len(inv) != len(sinc):
         print("note: %d INVITEs taken, %d handed on: the order pairing may be off" % (len(inv), len(sinc)))
     rows = []
@@ -235,8 +232,8 @@ def report_by_call(perf_data):
         v = [r[i] * 1e6 for r in rows]
         print("| %s | %.0f | %.0f | %.0f | %.0f |" % (nm, pick(v, .5), pick(v, .9), pick(v, .99), sum(v) / len(v)))
     # Between the worker's steps, paired by order (the k-th call's k-th step;
-    # offers, replies and rings come twice per call in ring-all to two).
-    # (the first step's targets are chosen by the supervisor before it spawns the call actor)
+    # offers, replies and rings come twice per call in ring-all to two; the
+    # first step's targets are chosen before the call actor is spawned).
     seq = ["cls", "plan", "sel", "cact", "fstart", "ont", "off", "rep", "sring"]
     twice = ("off", "rep", "sring")
     m = min(len(order[x]) // (2 if x in twice else 1) for x in seq)
