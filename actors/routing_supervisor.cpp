@@ -51,10 +51,15 @@ const std::vector<std::string>& served_queues(const SupervisorState& st, const A
   return it == st.served.end() ? none : it->second;
 }
 
-std::vector<domain::AgentCandidate> candidates(Self self) {
+// The board's entries of one department (what pick_owner chooses from).
+std::vector<domain::AgentCandidate> members_of(Self self, const std::string& department) {
   std::vector<domain::AgentCandidate> out;
-  out.reserve(self->state.board.size());
-  for (const auto& [id, a] : self->state.board) out.push_back(a);
+  auto m = self->state.members.find(department);
+  if (m == self->state.members.end()) return out;
+  for (const auto& id : m->second) {
+    auto a = self->state.board.find(id);
+    if (a != self->state.board.end()) out.push_back(a->second);
+  }
   return out;
 }
 
@@ -89,7 +94,9 @@ std::vector<domain::AgentCandidate> step_candidates(Self self, const domain::Rou
       return out;
     }
     default:
-      return candidates(self);
+      out.reserve(st.board.size());
+      for (const auto& [id, a] : st.board) out.push_back(a);
+      return out;
   }
 }
 
@@ -133,20 +140,34 @@ void sync_agents(Self self, std::map<AgentId, AgentInit> inits) {
   }
   st.members.clear();
   for (const auto& [id, a] : st.board) st.members[a.department].push_back(id);
+  st.servers.clear();
+  for (const auto& [id, a] : st.board) {
+    for (const auto& q : served_queues(st, id)) st.servers[q].push_back(id);
+  }
 }
 
-// Hands each free agent the oldest queued call he serves. Runs on every
-// agent status change, so with no call waiting it returns at once.
-void dispatch(Self self) {
+// Hands each of `agents` that is free the oldest queued call he serves,
+// the longest idle first.
+//
+// Called with the agents a change concerns: the one whose status changed,
+// or those serving the queue a call joined. That is enough because after
+// every dispatch no free agent serves a queue holding a call he may take;
+// only an agent coming free, a call joining a line, or a new configuration
+// (dispatch_all) can change that. With thousands of agents on the board a
+// dispatch over all of them on every status change, while calls wait, took
+// the actor worker's whole core under overload.
+void dispatch(Self self, const std::vector<AgentId>& agents) {
   auto& st = self->state;
   if (!st.queues.any_waiting()) return;
   std::vector<const domain::AgentCandidate*> free;
-  for (const auto& [id, a] : st.board) {
-    if (a.free() && !st.promised.count(id)) free.push_back(&a);
+  for (const auto& id : agents) {
+    auto a = st.board.find(id);
+    if (a != st.board.end() && a->second.free() && !st.promised.count(id)) free.push_back(&a->second);
   }
   std::sort(free.begin(), free.end(), [](auto* x, auto* y) {
     return x->idle_since != y->idle_since ? x->idle_since < y->idle_since : x->order < y->order;
   });
+  free.erase(std::unique(free.begin(), free.end()), free.end());
   for (const auto* a : free) {
     auto w = st.queues.take_for(a->id, served_queues(st, a->id));
     if (!w) continue;
@@ -155,9 +176,43 @@ void dispatch(Self self) {
       st.queues.leave(w->call);
       continue;
     }
-    st.promised.insert(a->id);
+    st.promised[a->id] = w->call;
     self->send(call->second, qoffer_atom::value, a->id);
   }
+}
+
+void dispatch_all(Self self) {
+  std::vector<AgentId> all;
+  all.reserve(self->state.board.size());
+  for (const auto& [id, a] : self->state.board) all.push_back(id);
+  dispatch(self, all);
+}
+
+const std::vector<AgentId>& servers_of(const SupervisorState& st, const std::string& queue) {
+  static const std::vector<AgentId> none;
+  auto it = st.servers.find(queue);
+  return it == st.servers.end() ? none : it->second;
+}
+
+// A call out of the queue or back in line: the agents it was promised to
+// are free for other calls again (the call's actor drops an offer it can no
+// longer take, e.g. when the caller hung up while it was on its way).
+std::vector<AgentId> release_promises(SupervisorState& st, const domain::CallId& call) {
+  std::vector<AgentId> released;
+  for (auto it = st.promised.begin(); it != st.promised.end();) {
+    if (it->second == call) {
+      released.push_back(it->first);
+      it = st.promised.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return released;
+}
+
+void on_left_queue(Self self, const domain::CallId& call) {
+  self->state.queues.leave(call);
+  dispatch(self, release_promises(self->state, call));
 }
 
 void on_status(Self self, const AgentId& agent, int state, bool registered, bool paused) {
@@ -178,7 +233,7 @@ void on_status(Self self, const AgentId& agent, int state, bool registered, bool
   a.state = next;
   a.registered = registered;
   a.paused = paused;
-  dispatch(self);
+  dispatch(self, {agent});
 }
 
 // A dialled number nobody configured: 404, recorded like any other call.
@@ -248,16 +303,16 @@ bool on_enqueue(Self self, const std::string& department, const domain::CallId& 
   const domain::DepartmentConfig* d = config.find_department(department);
   if (!d || !d->queue.enabled) return false;
   if (!d->queue.wait_when_nobody_logged_in) {
-    bool anyone = std::any_of(st.board.begin(), st.board.end(), [&](const auto& kv) {
-      if (!kv.second.registered) return false;
-      const auto& served = served_queues(st, kv.first);
-      return std::find(served.begin(), served.end(), department) != served.end();
+    const auto& servers = servers_of(st, department);
+    bool anyone = std::any_of(servers.begin(), servers.end(), [&](const AgentId& id) {
+      auto a = st.board.find(id);
+      return a != st.board.end() && a->second.registered;
     });
     if (!anyone) return false;
   }
   if (!st.queues.join(department, call, st.services.clock->now(), d->queue.max_length)) return false;
   // The answer reaches the call before any offer the dispatch sends it.
-  self->send(self, get_atom::value, std::string("dispatch"));
+  self->send(self, get_atom::value, department);
   return true;
 }
 
@@ -319,9 +374,10 @@ caf::behavior routing_supervisor(Self self, Services services,
     auto& s = self->state;
     auto it = s.call_ids.find(msg.source);
     if (it == s.call_ids.end()) return;
-    s.queues.leave(it->second);
-    s.calls.erase(it->second);
+    domain::CallId call = it->second;
+    s.calls.erase(call);
     s.call_ids.erase(it);
+    on_left_queue(self, call);
     check_drained(self);
   });
   // The telephony adapter's signals, alone or in a batch (signals_atom).
@@ -373,25 +429,27 @@ caf::behavior routing_supervisor(Self self, Services services,
       },
       [=](requeue_atom, const std::string&, const std::string& call,
           const std::vector<std::string>& tried) {
-        self->state.queues.requeue(call, tried);
-        dispatch(self);
+        auto& s = self->state;
+        std::vector<AgentId> concerned = release_promises(s, call);
+        std::string queue = s.queues.requeue(call, tried);
+        const auto& servers = servers_of(s, queue);
+        concerned.insert(concerned.end(), servers.begin(), servers.end());
+        dispatch(self, concerned);
       },
-      [=](leave_atom, const std::string&, const std::string& call) {
-        self->state.queues.leave(call);
-      },
+      [=](leave_atom, const std::string&, const std::string& call) { on_left_queue(self, call); },
       [=](owner_atom, const std::string& department) -> std::string {
-        return domain::pick_owner(department, candidates(self), self->state.memory);
+        return domain::pick_owner(department, members_of(self, department), self->state.memory);
       },
       [=](reload_atom, const std::shared_ptr<const domain::Config>& config) {
         self->state.services.config = config;
         sync_agents(self, {});
-        dispatch(self);
+        dispatch_all(self);
         spdlog::info("routing: configuration reloaded from {}", config->source);
       },
       [=](originate_atom, const std::string& agent, domain::ClientId client, const std::string& number) {
         return on_originate(self, agent, client, number);
       },
-      [=](get_atom, const std::string&) { dispatch(self); },
+      [=](get_atom, const std::string& queue) { dispatch(self, servers_of(self->state, queue)); },
       [=](abort_atom a, const std::string& reason) -> caf::result<std::size_t> {
         auto& s = self->state;
         if (s.calls.empty()) return std::size_t{0};

@@ -44,7 +44,11 @@ struct SupervisorState {
   // The queues each agent serves, from the configuration (sync_agents());
   // Config::find_agent is a linear search, too slow for dispatch().
   std::unordered_map<domain::AgentId, std::vector<std::string>> served;
-  std::set<domain::AgentId> promised;  // handed a queued call, not yet ringing
+  // The other way round: the agents serving each queue. Dispatch looks only
+  // at the agents a change concerns, never at the whole board.
+  std::unordered_map<std::string, std::vector<domain::AgentId>> servers;
+  // Agents handed a queued call (which one), not yet ringing for it.
+  std::map<domain::AgentId, domain::CallId> promised;
   std::shared_ptr<AgentDirectory> agents;
   std::unordered_map<domain::CallId, caf::actor> calls;
   std::map<caf::actor_addr, domain::CallId> call_ids;

@@ -9,31 +9,42 @@ bool CallQueues::join(const std::string& queue, const CallId& call, Timestamp no
   if (contains(call)) return true;
   if (size(queue) >= max_length) return false;
   lines_[queue].push_back(WaitingCall{call, queue, now, next_order_++, {}});
+  in_line_[call] = queue;
   return true;
 }
 
-void CallQueues::requeue(const CallId& call, const std::vector<AgentId>& tried) {
+std::string CallQueues::requeue(const CallId& call, const std::vector<AgentId>& tried) {
   auto it = offering_.find(call);
-  if (it == offering_.end()) return;
+  if (it == offering_.end()) return {};
   WaitingCall w = std::move(it->second);
   offering_.erase(it);
+  --offering_in_[w.queue];
   for (const auto& a : tried) {
     if (std::find(w.tried.begin(), w.tried.end(), a) == w.tried.end()) w.tried.push_back(a);
   }
-  auto& line = lines_[w.queue];
+  std::string queue = w.queue;
+  in_line_[call] = queue;
+  auto& line = lines_[queue];
   auto pos = std::lower_bound(line.begin(), line.end(), w.order,
                               [](const WaitingCall& x, std::uint64_t order) { return x.order < order; });
   line.insert(pos, std::move(w));
+  return queue;
 }
 
 void CallQueues::leave(const CallId& call) {
-  offering_.erase(call);
-  for (auto it = lines_.begin(); it != lines_.end();) {
-    auto& line = it->second;
-    line.erase(std::remove_if(line.begin(), line.end(), [&](const WaitingCall& w) { return w.call == call; }),
-               line.end());
-    it = line.empty() ? lines_.erase(it) : std::next(it);
+  if (auto o = offering_.find(call); o != offering_.end()) {
+    --offering_in_[o->second.queue];
+    offering_.erase(o);
   }
+  auto q = in_line_.find(call);
+  if (q == in_line_.end()) return;
+  auto l = lines_.find(q->second);
+  in_line_.erase(q);
+  if (l == lines_.end()) return;
+  auto& line = l->second;
+  line.erase(std::remove_if(line.begin(), line.end(), [&](const WaitingCall& w) { return w.call == call; }),
+             line.end());
+  if (line.empty()) lines_.erase(l);
 }
 
 std::optional<WaitingCall> CallQueues::take_for(const AgentId& agent,
@@ -55,6 +66,8 @@ std::optional<WaitingCall> CallQueues::take_for(const AgentId& agent,
   WaitingCall w = *best;
   best_line->second.erase(best);
   if (best_line->second.empty()) lines_.erase(best_line);
+  in_line_.erase(w.call);
+  ++offering_in_[w.queue];
   offering_[w.call] = w;
   return w;
 }
@@ -65,9 +78,8 @@ std::size_t CallQueues::waiting(const std::string& queue) const {
 }
 
 std::size_t CallQueues::size(const std::string& queue) const {
-  std::size_t n = waiting(queue);
-  for (const auto& [call, w] : offering_) n += w.queue == queue;
-  return n;
+  auto o = offering_in_.find(queue);
+  return waiting(queue) + (o == offering_in_.end() ? 0 : o->second);
 }
 
 std::vector<WaitingCall> CallQueues::line(const std::string& queue) const {
@@ -76,12 +88,7 @@ std::vector<WaitingCall> CallQueues::line(const std::string& queue) const {
 }
 
 bool CallQueues::contains(const CallId& call) const {
-  if (offering_.count(call)) return true;
-  for (const auto& [name, line] : lines_) {
-    for (const auto& w : line)
-      if (w.call == call) return true;
-  }
-  return false;
+  return offering_.count(call) > 0 || in_line_.count(call) > 0;
 }
 
 }  // namespace callboard::domain

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/types.hpp"
@@ -26,8 +27,9 @@ class CallQueues {
  public:
   // False when the queue already holds max_length calls (waiting or being offered).
   bool join(const std::string& queue, const CallId& call, Timestamp now, std::size_t max_length);
-  // Back in line after an offer from the queue was not taken.
-  void requeue(const CallId& call, const std::vector<AgentId>& tried);
+  // Back in line after an offer from the queue was not taken. Returns the
+  // queue it went back to; empty when the call was not being offered.
+  std::string requeue(const CallId& call, const std::vector<AgentId>& tried);
   // Out of the queue for good (answered, hung up, timed out). No-op if absent.
   void leave(const CallId& call);
 
@@ -46,6 +48,10 @@ class CallQueues {
   // any_waiting() is free (the supervisor asks on every agent change).
   std::map<std::string, std::vector<WaitingCall>> lines_;
   std::map<CallId, WaitingCall> offering_;
+  // Indexes, so that no operation walks every queue: under overload
+  // thousands of calls wait, and every call that ends leaves.
+  std::unordered_map<CallId, std::string> in_line_;        // call -> its queue
+  std::unordered_map<std::string, std::size_t> offering_in_;  // queue -> calls being offered
   std::uint64_t next_order_ = 1;
 };
 

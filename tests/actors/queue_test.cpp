@@ -58,6 +58,26 @@ BOOST_AUTO_TEST_CASE(wrap_up_is_honoured_before_the_next_queued_call) {
   BOOST_TEST(ops(telephony.take(), "ring") == Strings{"c2/1/201"});
 }
 
+BOOST_AUTO_TEST_CASE(an_agent_handed_a_call_whose_caller_just_left_takes_the_next_one) {
+  // a1 paused; c1 and c2 wait. a1 resumes, and c1's caller hangs up in the
+  // same moment: the supervisor hands c1 to a1 (its line still holds c1)
+  // while c1's actor is already ending on the hang-up, so that offer is
+  // never made. a1 is free again when c1 leaves, and c2 rings him.
+  pause("a1");
+  incoming("c1", "+375291000001");
+  incoming("c2", "+375291000002");
+  auto t = telephony.take();
+  BOOST_TEST(ops(t, "ring").empty());
+  BOOST_TEST(progress_of(t, "c1") == Strings{"182"});
+  caf::anon_send(supervisor, resume_atom::value, std::string("a1"), std::string("a1"));
+  caf::anon_send(supervisor, caller_atom::value, std::string("c1"), static_cast<int>(CallerSignal::cancelled));
+  sched->run();
+  BOOST_TEST((events_of<domain::CallEnded>("call/c1").at(0).outcome == domain::CallOutcome::abandoned));
+  BOOST_TEST(events_of<domain::AgentOffered>("call/c1").empty());
+  BOOST_TEST(ops(telephony.take(), "ring") == Strings{"c2/1/201"});
+  BOOST_TEST(state_of("a1") == domain::AgentState::ringing);
+}
+
 BOOST_AUTO_TEST_CASE(nobody_logged_in_skips_the_queue) {
   send(unreg_atom::value, std::string("a1"), std::string("expired"));
   incoming("c1", kUnknownCaller);

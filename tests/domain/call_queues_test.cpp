@@ -65,4 +65,36 @@ BOOST_AUTO_TEST_CASE(any_waiting_follows_calls_in_line_not_those_being_offered) 
   BOOST_TEST(q.size("sales") == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(each_call_is_found_in_its_own_queue_whatever_moves_it) {
+  CallQueues q;
+  q.join("sales", "c1", 1, 5);
+  q.join("desk", "c2", 2, 5);
+  q.join("sales", "c3", 3, 5);
+  q.join("desk", "c4", 4, 5);
+  BOOST_TEST(q.requeue("c1", {"a"}).empty());  // not being offered: nothing to put back
+  q.leave("c3");                                // from the middle of one line
+  BOOST_TEST(q.line("sales").size() == 1u);
+  BOOST_TEST(q.line("desk").size() == 2u);      // the other queue untouched
+  BOOST_TEST(!q.contains("c3"));
+  auto w = q.take_for("a", {"desk"});
+  BOOST_TEST(w->call == "c2");
+  BOOST_TEST(q.contains("c2"));
+  BOOST_TEST(q.size("desk") == 2u);  // c2 being offered, c4 in line
+  BOOST_TEST(q.size("sales") == 1u);
+  BOOST_TEST(q.requeue("c2", {"a"}) == "desk");
+  BOOST_TEST(q.size("desk") == 2u);
+  BOOST_TEST(q.line("desk").front().call == "c2");
+  q.take_for("b", {"desk"});
+  q.leave("c2");  // while being offered
+  BOOST_TEST(!q.contains("c2"));
+  BOOST_TEST(q.size("desk") == 1u);
+  BOOST_TEST(q.join("desk", "c2", 5, 2));  // a new call with the same id joins at the back
+  BOOST_TEST(q.line("desk").back().call == "c2");
+  q.leave("c4");
+  q.leave("c2");
+  q.leave("c1");
+  BOOST_TEST(!q.any_waiting());
+  BOOST_TEST(q.size("desk") == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
