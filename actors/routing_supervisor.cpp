@@ -211,8 +211,9 @@ std::vector<AgentId> release_promises(SupervisorState& st, const domain::CallId&
 }
 
 void on_left_queue(Self self, const domain::CallId& call) {
-  self->state.queues.leave(call);
-  dispatch(self, release_promises(self->state, call));
+  auto& st = self->state;
+  st.queues.leave(call);
+  if (!st.promised.empty()) dispatch(self, release_promises(st, call));
 }
 
 void on_status(Self self, const AgentId& agent, int state, bool registered, bool paused) {
@@ -233,7 +234,7 @@ void on_status(Self self, const AgentId& agent, int state, bool registered, bool
   a.state = next;
   a.registered = registered;
   a.paused = paused;
-  dispatch(self, {agent});
+  if (st.queues.any_waiting()) dispatch(self, {agent});
 }
 
 // A dialled number nobody configured: 404, recorded like any other call.
