@@ -61,6 +61,23 @@ class Run:
         self.results = os.path.join(a.work, "results.tsv")
         self.scen = os.path.join(a.peer_dir, "scenarios")
         self.stats = os.path.join(a.peer_dir, "stats.py")
+        self.last_failed = False  # the last step failed: its retransmissions may still be under way
+
+    def drain(self, srv):
+        """The pause before a step. After a failed step the server may still
+        retransmit requests of its abandoned calls (INVITEs and CANCELs to
+        the agents, for up to 64*T1 = 32 s) although it counts no call in
+        flight; the next step's agents bind the same ports and would take
+        them for calls of their own (seen: a latency try right after a
+        failed step lost its last 36 calls when its agents reached their
+        call count early). So a failed step is followed by
+        --after-fail-pause-s of quiet, for both servers."""
+        pause = self.a.step_pause_s
+        if self.last_failed:
+            pause = max(pause, self.a.after_fail_pause_s)
+            log("%s: the last step failed, pausing %.0f s" % (srv.name, pause))
+        servers.drain(srv, pause, self.a.drain_max_s, log)
+        self.last_failed = False
 
     # -------------------------------------------------------------- SIPp
     def sipp(self, d, args):
@@ -208,10 +225,12 @@ class Run:
 
         def sampler():
             with open(os.path.join(sd, "srv_cpu.samples"), "a") as fc, \
-                    open(os.path.join(sd, "udp_drops.samples"), "a") as fd:
+                    open(os.path.join(sd, "udp_drops.samples"), "a") as fd, \
+                    open(os.path.join(sd, "rss.samples"), "a") as fm:
                 while not stop_sampler.wait(1.0):
                     fc.write(procs.cpu_ticks_line(srv.pids))
                     fd.write(procs.udp_drops_line(udp_ports))
+                    fm.write(procs.rss_kb_line(srv.pids))
         th = threading.Thread(target=sampler, daemon=True)
         th.start()
         rc = self.finish_sipp(ud, uac, deadline + 10)
@@ -248,6 +267,7 @@ class Run:
                 srv.name, label, rate, attempt, r["verdict"], r["calls_ok"], r["calls_failed"], r["retrans"],
                 r["achieved_cps"], r["rt_p50"], r["rt_p99"], r["srv_cpu_avg"], r["srv_cpu_peak"],
                 r["srv_cpu_ms_call"], r["sys_busy"], r["udp_drops"], r["why"]))
+        self.last_failed = r["verdict"] != "PASS"
         return r, sd
 
     def start_sched_trace(self, sd):
@@ -291,7 +311,7 @@ class Run:
     def latency(self, srv, rate, idle_pct):
         out = []
         for i in range(1, self.a.lat_repeat + 1):
-            servers.drain(srv, self.a.step_pause_s, self.a.drain_max_s, log)
+            self.drain(srv)
             warm = self.a.lat_warmup_s
             settle = self.a.lat_settle_s
             r, sd = self.step(srv, "pool2-latency", rate, i, self.a.lat_calls + int(round(rate * (warm + settle))), idle_pct,
@@ -319,11 +339,11 @@ class Run:
         best, verdict = None, "PASS"
         for rate in a.rates:
             attempt = 1
-            servers.drain(srv, a.step_pause_s, a.drain_max_s, log)
+            self.drain(srv)
             r, _ = self.step(srv, "pool2", rate, attempt, max(a.calls, rate * a.min_step_s), idle_pct)
             while r["verdict"] != "PASS" and attempt <= a.retry_failed:
                 attempt += 1
-                servers.drain(srv, a.step_pause_s, a.drain_max_s, log)
+                self.drain(srv)
                 r, _ = self.step(srv, "pool2", rate, attempt, max(a.calls, rate * a.min_step_s), idle_pct)
             if r["verdict"] != "PASS":
                 break
@@ -380,6 +400,8 @@ def parse_args():
     ap.add_argument("--recv-timeout-ms", type=int, default=10000)
     ap.add_argument("--step-pause-s", type=float, default=3)
     ap.add_argument("--drain-max-s", type=float, default=60)
+    ap.add_argument("--after-fail-pause-s", type=float, default=35,
+                    help="pause after a failed step (the server's retransmissions of it end first)")
     a = ap.parse_args()
     a.rates = [int(x) for x in a.rates.split()]
     a.perf_rates = [int(x) for x in a.perf_rates.split()]
@@ -426,7 +448,7 @@ def main():
                 log("latency rate: %d cps (half of %s's best)" % (lat_rate, name))
             run.wait_quiet(srv)
             summary["latency"][name] = run.latency(srv, lat_rate, idle)
-            servers.drain(srv, a.step_pause_s, a.drain_max_s, log)
+            run.drain(srv)
             srv.snapshot(os.path.join(srv.work, "final-metrics.txt"))
             if name == "callboard":
                 text = srv.metrics() or ""

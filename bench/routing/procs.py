@@ -10,6 +10,7 @@ import subprocess
 import time
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 class Child:
@@ -108,6 +109,16 @@ def cpu_ticks_line(pids):
         if st:
             t += int(st[1][11]) + int(st[1][12])
     return "%.6f %d\n" % (time.time(), t)
+
+
+def rss_kb_line(pids):
+    """'epoch kB': resident memory of the processes."""
+    kb = 0
+    for p in pids:
+        st = proc_stat(p)
+        if st:
+            kb += int(st[1][21]) * PAGE_KB
+    return "%.6f %d\n" % (time.time(), kb)
 
 
 def thread_ticks(pid):
