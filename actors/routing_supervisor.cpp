@@ -51,11 +51,13 @@ const std::vector<std::string>& served_queues(const SupervisorState& st, const A
   return it == st.served.end() ? none : it->second;
 }
 
-// The board's entries of one department (what pick_owner chooses from).
+// The board's entries of one department: what pick_owner chooses from, and
+// the candidates of a department step (step_candidates).
 std::vector<domain::AgentCandidate> members_of(Self self, const std::string& department) {
   std::vector<domain::AgentCandidate> out;
   auto m = self->state.members.find(department);
   if (m == self->state.members.end()) return out;
+  out.reserve(m->second.size() + 1);  // step_candidates may add one more
   for (const auto& id : m->second) {
     auto a = self->state.board.find(id);
     if (a != self->state.board.end()) out.push_back(a->second);
@@ -81,11 +83,7 @@ std::vector<domain::AgentCandidate> step_candidates(Self self, const domain::Rou
       add(responsible);
       return out;
     case domain::StepKind::department: {
-      auto m = st.members.find(step.department);
-      if (m != st.members.end()) {
-        out.reserve(m->second.size() + 1);
-        for (const auto& id : m->second) add(id);
-      }
+      out = members_of(self, step.department);
       auto last = st.memory.last_rung.find(step.department);
       if (last != st.memory.last_rung.end()) {
         auto it = st.board.find(last->second);

@@ -18,7 +18,6 @@ std::string CallQueues::requeue(const CallId& call, const std::vector<AgentId>& 
   if (it == offering_.end()) return {};
   WaitingCall w = std::move(it->second);
   offering_.erase(it);
-  --offering_in_[w.queue];
   for (const auto& a : tried) {
     if (std::find(w.tried.begin(), w.tried.end(), a) == w.tried.end()) w.tried.push_back(a);
   }
@@ -32,10 +31,7 @@ std::string CallQueues::requeue(const CallId& call, const std::vector<AgentId>& 
 }
 
 void CallQueues::leave(const CallId& call) {
-  if (auto o = offering_.find(call); o != offering_.end()) {
-    --offering_in_[o->second.queue];
-    offering_.erase(o);
-  }
+  offering_.erase(call);
   auto q = in_line_.find(call);
   if (q == in_line_.end()) return;
   auto l = lines_.find(q->second);
@@ -67,7 +63,6 @@ std::optional<WaitingCall> CallQueues::take_for(const AgentId& agent,
   best_line->second.erase(best);
   if (best_line->second.empty()) lines_.erase(best_line);
   in_line_.erase(w.call);
-  ++offering_in_[w.queue];
   offering_[w.call] = w;
   return w;
 }
@@ -78,8 +73,9 @@ std::size_t CallQueues::waiting(const std::string& queue) const {
 }
 
 std::size_t CallQueues::size(const std::string& queue) const {
-  auto o = offering_in_.find(queue);
-  return waiting(queue) + (o == offering_in_.end() ? 0 : o->second);
+  std::size_t n = waiting(queue);
+  for (const auto& [call, w] : offering_) n += w.queue == queue;
+  return n;
 }
 
 std::vector<WaitingCall> CallQueues::line(const std::string& queue) const {

@@ -48,10 +48,10 @@ class CallQueues {
   // any_waiting() is free (the supervisor asks on every agent change).
   std::map<std::string, std::vector<WaitingCall>> lines_;
   std::map<CallId, WaitingCall> offering_;
-  // Indexes, so that no operation walks every queue: under overload
-  // thousands of calls wait, and every call that ends leaves.
-  std::unordered_map<CallId, std::string> in_line_;        // call -> its queue
-  std::unordered_map<std::string, std::size_t> offering_in_;  // queue -> calls being offered
+  // Each waiting call's queue, so that leave() and contains() need not walk
+  // every line: under overload thousands of calls wait, and every call
+  // that ends leaves.
+  std::unordered_map<CallId, std::string> in_line_;
   std::uint64_t next_order_ = 1;
 };
 

@@ -101,24 +101,24 @@ def start_time(pid):
     return st[1][19] if st else None
 
 
-def cpu_ticks_line(pids):
-    """'epoch ticks': utime+stime of the processes (all their threads)."""
-    t = 0
+def _stat_sum_line(pids, value):
+    """'epoch total': value(fields of /proc/PID/stat) summed over the processes."""
+    total = 0
     for p in pids:
         st = proc_stat(p)
         if st:
-            t += int(st[1][11]) + int(st[1][12])
-    return "%.6f %d\n" % (time.time(), t)
+            total += value(st[1])
+    return "%.6f %d\n" % (time.time(), total)
+
+
+def cpu_ticks_line(pids):
+    """'epoch ticks': utime+stime of the processes (all their threads)."""
+    return _stat_sum_line(pids, lambda f: int(f[11]) + int(f[12]))
 
 
 def rss_kb_line(pids):
     """'epoch kB': resident memory of the processes."""
-    kb = 0
-    for p in pids:
-        st = proc_stat(p)
-        if st:
-            kb += int(st[1][21]) * PAGE_KB
-    return "%.6f %d\n" % (time.time(), kb)
+    return _stat_sum_line(pids, lambda f: int(f[21]) * PAGE_KB)
 
 
 def thread_ticks(pid):
