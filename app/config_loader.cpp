@@ -24,7 +24,7 @@ void read_listen(const Reader& r, const YAML::Node& n, domain::Config& c) {
 
 void read_sip(const Reader& r, const YAML::Node& n, domain::Config& c) {
   if (!n.IsDefined()) return;
-  r.only_keys(n, "sip", {"realm", "domain", "min_expires", "max_expires", "default_expires"});
+  r.only_keys(n, "sip", {"realm", "domain", "min_expires", "max_expires", "default_expires", "dialog_port"});
   c.sip.realm = r.str(n["realm"], "sip.realm", false, c.sip.realm);
   c.sip.domain = r.str(n["domain"], "sip.domain", false, c.sip.domain);
   c.sip.min_expires = r.uint(n["min_expires"], "sip.min_expires", c.sip.min_expires, 1, 86400);
@@ -35,6 +35,9 @@ void read_sip(const Reader& r, const YAML::Node& n, domain::Config& c) {
     r.fail(n["min_expires"], "sip.min_expires", "is greater than sip.max_expires");
   if (c.sip.default_expires < c.sip.min_expires || c.sip.default_expires > c.sip.max_expires)
     r.fail(n["default_expires"], "sip.default_expires", "must lie between min_expires and max_expires");
+  c.sip.dialog_port = static_cast<std::uint16_t>(r.uint(n["dialog_port"], "sip.dialog_port", 0, 0, 65535));
+  if (c.sip.dialog_port != 0 && c.sip.dialog_port == c.listen.sip.port)
+    r.fail(n["dialog_port"], "sip.dialog_port", "is listen.sip's port; give another, or 0 for none");
 }
 
 void read_routing(const Reader& r, const YAML::Node& n, domain::Config& c) {

@@ -32,6 +32,10 @@ struct SipConfig {
   std::uint32_t min_expires = 60;
   std::uint32_t max_expires = 3600;
   std::uint32_t default_expires = 600;
+  // A second port on listen.sip's host for the server's dialogs over UDP
+  // (its own requests, their responses, the peers' requests inside a
+  // dialog); listen.sip then takes new requests only. 0: one port for all.
+  std::uint16_t dialog_port = 0;
 };
 
 enum class Role : std::uint8_t { agent = 1, supervisor = 2, admin = 3 };

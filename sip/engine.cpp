@@ -6,14 +6,17 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cctype>
 #include <cstring>
 
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip.h>
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/su_alloc.h>
+#include <sofia-sip/su_string.h>
 #include <sofia-sip/su_wait.h>
 #include <sofia-sip/tport_tag.h>
 
@@ -98,9 +101,18 @@ Status Engine::open(su_root_s* root) {
   if (!tick_) return Status::unavailable("cannot create the registration expiry timer");
   const std::string url = "sip:" + host_for_uri(config_.listen.host) + ":" +
                           std::to_string(config_.listen.port);
+  // With a dialog port, its transports come first: nta sends every request
+  // of ours from the first transport of the protocol, so the agents' answers
+  // come back there. nua binds a second URL given as NUTAG_SIPS_URL; a sip:
+  // URL there is a plain SIP transport, not TLS.
+  const bool two_ports = config_.dialog_port != 0;
+  const std::string dialog_url =
+      two_ports ? "sip:" + host_for_uri(config_.listen.host) + ":" + std::to_string(config_.dialog_port) : url;
+  dialog_contact_ = two_ports ? "<" + dialog_url + ">" : std::string();
   errno = 0;
   nua_ = nua_create(root, &nua_callback, this,
-                    NUTAG_URL(url.c_str()),
+                    NUTAG_URL(dialog_url.c_str()),
+                    TAG_IF(two_ports, NUTAG_SIPS_URL(url.c_str())),
                     NTATAG_MCLASS(counting_mclass()),
                     TPTAG_UDP_RMEM(kUdpReceiveBuffer),
                     // Signalling only: SDP passes through untouched, no soa.
@@ -120,7 +132,8 @@ Status Engine::open(su_root_s* root) {
                     TAG_END());
   if (!nua_) {
     const int err = errno;
-    return Status::io_error("cannot listen on " + url + " (UDP and TCP)" +
+    return Status::io_error("cannot listen on " + url + (two_ports ? " and " + dialog_url : std::string()) +
+                            " (UDP and TCP)" +
                             (err ? std::string(": ") + std::strerror(err) : std::string()));
   }
   // Fails only for a null timer or callback, and neither is.
@@ -239,6 +252,23 @@ std::string Engine::uri_for(const std::string& user) const {
   std::string uri = "sip:";
   if (!user.empty()) uri += escape_uri_user(user) + "@";
   return uri + host_for_uri(domain_);
+}
+
+const char* Engine::dialog_contact(bool over_udp) const {
+  return over_udp && !dialog_contact_.empty() ? dialog_contact_.c_str() : nullptr;
+}
+
+bool Engine::came_over_udp(const sip_s* request) {
+  return request && request->sip_via && request->sip_via->v_protocol &&
+         su_casematch(request->sip_via->v_protocol, sip_transport_udp);
+}
+
+bool Engine::goes_over_udp(const std::string& uri) {
+  // A URI's transport parameter, if any, names the transport; none: UDP.
+  std::string lower(uri);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto at = lower.find(";transport=");
+  return at == std::string::npos || lower.compare(at + 11, 3, "udp") == 0;
 }
 
 std::int64_t Engine::now_s() const {

@@ -90,6 +90,7 @@ struct Call {
   bool caller_reported = false;   // caller_cancelled / caller_hung_up sent
   Body offer;                     // the caller's SDP
   Body answer_sent;               // what bridge() answered with
+  bool over_udp = true;           // the caller's INVITE came over UDP
   std::map<domain::LegId, Leg> legs;
 };
 
@@ -159,6 +160,12 @@ class Engine {
   const char* phrase_copy(nua_handle_s* nh, const std::string& text);
   bool signals_on() const { return !shutting_down_; }
   std::string uri_for(const std::string& user) const;
+  // The Contact for a dialog over UDP when the server has a dialog port
+  // (SIPTAG_CONTACT_STR under TAG_IF); nullptr: nua's own (listen.port).
+  // Dialogs over TCP keep nua's, with its transport parameter.
+  const char* dialog_contact(bool over_udp) const;
+  static bool came_over_udp(const sip_s* request);   // by its top Via
+  static bool goes_over_udp(const std::string& uri);  // by its transport parameter
   std::int64_t now_s() const;
 
   // engine_register.cpp
@@ -215,6 +222,7 @@ class Engine {
   actors::SipMetrics& metrics_;
   actors::CallSignals& signals_;
   std::string domain_;  // host for From/To
+  std::string dialog_contact_;  // "<sip:host:dialog_port>"; empty: no dialog port
   std::map<std::string, const SipAccount*> accounts_;  // by SIP user
   std::map<domain::AgentId, std::size_t> agent_users_registered_;  // users with bindings, per agent
 

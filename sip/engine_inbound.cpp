@@ -34,13 +34,14 @@ Body message_body(const sip_s* sip) {
 
 namespace {
 
-// Answers the INVITE pending on `nh`, with `body` when it has one.
-void answer_invite(nua_handle_t* nh, int status, const char* phrase, const Body& body) {
+// Answers the INVITE pending on `nh`, with `body` when it has one, and
+// `contact` (Engine::dialog_contact) as the Contact when not null.
+void answer_invite(nua_handle_t* nh, int status, const char* phrase, const Body& body, const char* contact) {
   if (body.data.empty()) {
-    nua_respond(nh, status, phrase, TAG_END());
+    nua_respond(nh, status, phrase, TAG_IF(contact, SIPTAG_CONTACT_STR(contact)), TAG_END());
   } else {
     nua_respond(nh, status, phrase, SIPTAG_CONTENT_TYPE_STR(body.type.c_str()),
-                SIPTAG_PAYLOAD_STR(body.data.c_str()), TAG_END());
+                SIPTAG_PAYLOAD_STR(body.data.c_str()), TAG_IF(contact, SIPTAG_CONTACT_STR(contact)), TAG_END());
   }
 }
 
@@ -52,6 +53,7 @@ void Engine::on_incoming_invite(nua_handle_s* nh, const sip_s* sip) {
   Call& call = calls_[id];
   call.id = id;
   call.in = nh;
+  call.over_udp = came_over_udp(sip);
   adopt(nh, HandleCtx{HandleCtx::Kind::inbound, id, 0, 0});
   metrics_.response_sent(100);  // nta answers every new INVITE with 100 Trying
 
@@ -106,7 +108,7 @@ void Engine::on_reinvite(nua_handle_s* nh, HandleCtx& ctx, const sip_s* sip) {
     respond(nh, 488, "Media Change Not Supported");
     return;
   }
-  answer_invite(nh, 200, "OK", offer.data.empty() ? Body{} : *ours);
+  answer_invite(nh, 200, "OK", offer.data.empty() ? Body{} : *ours, dialog_contact(came_over_udp(sip)));
   metrics_.response_sent(200);
 }
 
@@ -184,7 +186,7 @@ void Engine::bridge(const domain::CallId& id, domain::LegId leg_id) {
   if (!call || !call->in || call->state != InboundState::early || shutting_down_) return;
   Leg* leg = find_leg(*call, leg_id);
   if (!leg || !leg->answered || leg->released || leg->over) return;
-  answer_invite(call->in, 200, "OK", leg->answer);
+  answer_invite(call->in, 200, "OK", leg->answer, dialog_contact(call->over_udp));
   metrics_.response_sent(200);
   call->answer_sent = leg->answer;
   call->state = InboundState::answered;

@@ -60,11 +60,13 @@ void Engine::originate(const domain::CallId& id, domain::LegId leg_id, const std
   leg.id = leg_id;
 
   const bool forked = fork_leg(id, leg, HandleCtx::Kind::originated, sip_user, client_number, client_name,
-                              [](nua_handle_s* nh, const std::string& contact) {
+                              [this](nua_handle_s* nh, const std::string& contact) {
                                 // Processed by nua in order, before the INVITE: this
                                 // handle's 200 waits for nua_ack() with our answer.
                                 nua_set_hparams(nh, NUTAG_AUTOACK(0), TAG_END());
-                                nua_invite(nh, NUTAG_URL(contact.c_str()), TAG_END());  // a late offer
+                                const char* ours = dialog_contact(goes_over_udp(contact));
+                                nua_invite(nh, NUTAG_URL(contact.c_str()),  // a late offer
+                                           TAG_IF(ours, SIPTAG_CONTACT_STR(ours)), TAG_END());
                               });
   if (!forked) forget_originated_if_done(id);
 }
@@ -98,8 +100,9 @@ void Engine::dial(const domain::CallId& id, domain::LegId leg_id, domain::LegId 
   handles_[nh] = std::move(ctx);
   branch.nh = nh;
   leg.branches.push_back(std::move(branch));
+  const char* ours = dialog_contact(goes_over_udp(uri));
   nua_invite(nh, NUTAG_URL(uri.c_str()), SIPTAG_CONTENT_TYPE_STR(offer.type.c_str()),
-             SIPTAG_PAYLOAD_STR(offer.data.c_str()), TAG_END());
+             SIPTAG_PAYLOAD_STR(offer.data.c_str()), TAG_IF(ours, SIPTAG_CONTACT_STR(ours)), TAG_END());
 }
 
 void Engine::connect(const domain::CallId& id, domain::LegId agent_leg, domain::LegId client_leg) {
@@ -293,11 +296,12 @@ void Engine::on_originated_reinvite(nua_handle_s* nh, HandleCtx& ctx, const sip_
     respond(nh, 488, "Media Change Not Supported");
     return;
   }
+  const char* contact = dialog_contact(came_over_udp(sip));
   if (offer.data.empty() || ours.data.empty()) {
-    nua_respond(nh, 200, "OK", TAG_END());
+    nua_respond(nh, 200, "OK", TAG_IF(contact, SIPTAG_CONTACT_STR(contact)), TAG_END());
   } else {
     nua_respond(nh, 200, "OK", SIPTAG_CONTENT_TYPE_STR(ours.type.c_str()), SIPTAG_PAYLOAD_STR(ours.data.c_str()),
-                TAG_END());
+                TAG_IF(contact, SIPTAG_CONTACT_STR(contact)), TAG_END());
   }
   metrics_.response_sent(200);
 }

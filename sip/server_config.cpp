@@ -10,6 +10,7 @@ SipServerConfig server_config_from(const domain::Config& config) {
   out.min_expires = config.sip.min_expires;
   out.max_expires = config.sip.max_expires;
   out.default_expires = config.sip.default_expires;
+  out.dialog_port = config.sip.dialog_port;
   for (const auto& agent : config.agents) {
     if (agent.sip_user.empty()) continue;
     out.accounts.push_back(SipAccount{agent.sip_user, agent.sip_password, agent.login});

@@ -57,6 +57,9 @@ Status validate(const SipServerConfig& c) {
   if (c.listen.host.empty() || c.listen.port == 0)
     return Status::invalid_argument("sip listen address needs a host and a port, got '" +
                                     c.listen.to_string() + "'");
+  if (c.dialog_port != 0 && c.dialog_port == c.listen.port)
+    return Status::invalid_argument("sip dialog port " + std::to_string(c.dialog_port) +
+                                    " is the listen port; give another, or 0 for none");
   if (c.realm.empty()) return Status::invalid_argument("sip realm is empty");
   if (c.min_expires == 0 || c.min_expires > c.max_expires ||
       c.default_expires < c.min_expires || c.default_expires > c.max_expires)
@@ -189,7 +192,10 @@ class SipServer::Impl {
       su_root_set_magic(root, &engine);
       s = engine.open(root);
       if (s) {
-        if (Status b = batch.attach(root, SignalBatch::udp_sockets_on(config_.listen.port)); !b)
+        std::vector<int> inputs = SignalBatch::udp_sockets_on(config_.listen.port);
+        if (config_.dialog_port != 0)
+          for (int fd : SignalBatch::udp_sockets_on(config_.dialog_port)) inputs.push_back(fd);
+        if (Status b = batch.attach(root, std::move(inputs)); !b)
           spdlog::warn("SIP thread: {}; every signal goes to the actors at once", b.message());
         {
           std::lock_guard<std::mutex> lock(mutex_);

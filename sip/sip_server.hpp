@@ -44,6 +44,10 @@ struct SipServerConfig {
   std::uint32_t max_expires = 3600;
   std::uint32_t default_expires = 600;
   std::uint32_t nonce_lifetime_s = 300;        // after it: 401 with stale=true
+  // UDP and TCP on listen.host too: the server's own requests go out from it
+  // and dialogs over UDP name it in their Contact, so listen.port takes new
+  // requests only (see sip/README.md, "Two ports"). 0: listen.port for all.
+  std::uint16_t dialog_port = 0;
   std::vector<SipAccount> accounts;            // an empty user (no phone) is skipped
   int thread_nice = 0;  // the Sofia thread's nice (actors/thread_priority.hpp); 0: unchanged
 };

@@ -116,3 +116,18 @@ BOOST_AUTO_TEST_CASE(the_outbound_route_is_optional_and_checked) {
   BOOST_TEST(error("outbound: {route: 'sip:{number}@gw', caller_id: '1', ring: 5}\n").find("unknown key 'ring'") !=
              std::string::npos);
 }
+
+// sip.dialog_port: off by default; another port than listen.sip's.
+BOOST_AUTO_TEST_CASE(the_dialog_port_is_optional_and_not_the_listen_port) {
+  auto off = parse_config(kMinimal, "min.yaml");
+  BOOST_REQUIRE_MESSAGE(off.is_ok(), off.status().to_string());
+  BOOST_TEST(off->sip.dialog_port == 0u);
+  auto on = parse_config(std::string(kMinimal) + "listen: {sip: '127.0.0.1:5060'}\nsip: {dialog_port: 5062}\n",
+                         "test.yaml");
+  BOOST_REQUIRE_MESSAGE(on.is_ok(), on.status().to_string());
+  BOOST_TEST(on->sip.dialog_port == 5062u);
+  BOOST_TEST(error_of(std::string(kMinimal) + "listen: {sip: '127.0.0.1:5060'}\nsip: {dialog_port: 5060}\n") ==
+             "test.yaml:13: sip.dialog_port: is listen.sip's port; give another, or 0 for none");
+  BOOST_TEST(error_of(std::string(kMinimal) + "sip: {dialog_port: 70000}\n").find("sip.dialog_port") !=
+             std::string::npos);
+}

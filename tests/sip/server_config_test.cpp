@@ -14,6 +14,7 @@ BOOST_AUTO_TEST_CASE(takes_listen_sip_section_and_agents_with_a_sip_user) {
   c.sip.min_expires = 30;
   c.sip.max_expires = 7200;
   c.sip.default_expires = 300;
+  c.sip.dialog_port = 25092;
   domain::AgentConfig ivanov;
   ivanov.login = "ivanov";
   ivanov.sip_user = "101";
@@ -29,6 +30,7 @@ BOOST_AUTO_TEST_CASE(takes_listen_sip_section_and_agents_with_a_sip_user) {
   BOOST_TEST(s.min_expires == 30u);
   BOOST_TEST(s.max_expires == 7200u);
   BOOST_TEST(s.default_expires == 300u);
+  BOOST_TEST(s.dialog_port == 25092u);
   BOOST_REQUIRE_EQUAL(s.accounts.size(), 1u);
   BOOST_TEST(s.accounts[0].user == "101");
   BOOST_TEST(s.accounts[0].password == "s3cret");

@@ -9,10 +9,12 @@ harness prints. Nothing sleeps to synchronise: the script waits for a
 harness line, for a process to exit, or for a UDP port to be bound.
 
 Usage: sip_adapter_test.py --harness PATH --scenarios DIR [--port 25060]
-       [--workdir DIR] [--load-calls N] [--load-rate CPS] [--soak N] [--keep]
+       [--dialog-port P] [--workdir DIR] [--load-calls N] [--load-rate CPS] [--soak N] [--keep]
 Ports: server --port (UDP+TCP); SIPp agents on port+21, +22, +31, a
 click-to-call "client" on port+23; callers, registrations and probes on
-port+10..+15.
+port+10..+15. With --dialog-port the server has its second port
+(sip.dialog_port) and every case runs against that server: callers other
+than test_dialog_contact's still send inside their dialogs to --port.
 """
 
 import argparse
@@ -45,7 +47,8 @@ class Suite:
         self.caller_port, self.reg_port, self.probe_port = p + 10, p + 11, p + 12
         self.workdir = args.workdir
         self.harness = Harness(
-            [args.harness, "--listen", "127.0.0.1:%d" % p, "--realm", "callboard",
+            [args.harness, "--listen", "127.0.0.1:%d" % p, "--realm", "callboard"] +
+            (["--dialog-port", str(args.dialog_port)] if args.dialog_port else []) + [
              "--min-expires", "2", "--max-expires", "3600", "--default-expires", "600",
              "--nonce-lifetime", "2",
              "--account", "sip1:secret1:agent1",
@@ -160,6 +163,36 @@ class Suite:
         check(header(invite, "From").startswith('"Ivan Petrov" <sip:+375291234567@'),
               "From does not show the caller: %s" % header(invite, "From"))
         check(header(invite, "To").startswith("<sip:sip1@"), "To is not the agent: %s" % header(invite, "To"))
+        self.assert_quiescent()
+
+    def test_dialog_contact(self):
+        """Where the server's dialogs are: the caller's 200 and the agent's
+        INVITE (its Via and Contact) name the dialog port when there is one,
+        else the listen port; a caller sending its ACK and BYE there, as a
+        phone does (RFC 3261 12.2.1.1: no route set, so the Contact), ends
+        the call."""
+        port = self.args.dialog_port or self.port
+        m = self.harness.mark()
+        agent = self.agent("agent-answer.xml", self.agent1, delay_ms=100)
+        caller = self.caller("caller-to-contact.xml", hold_ms=200)
+        self.sipp.wait(caller)
+        self.sipp.wait(agent)
+        call = self.call_id_after(m)
+        self.harness.wait_for(r"^caller_hung_up %s$" % call, m)
+        cm, am = sipp_messages(caller["msg"]), sipp_messages(agent["msg"])
+        ok = find(cm, "received", is_invite_200, "200 to INVITE")
+        check(header(ok, "Contact") == "<sip:127.0.0.1:%d>" % port,
+              "the caller's 200 names %r, not port %d" % (header(ok, "Contact"), port))
+        bye = find(cm, "sent", lambda x: first_line(x).startswith("BYE "), "BYE")
+        check(first_line(bye) == "BYE sip:127.0.0.1:%d SIP/2.0" % port, "the caller's BYE: %r" % first_line(bye))
+        invite = find(am, "received", is_invite, "INVITE")
+        check(re.match(r"SIP/2\.0/UDP 127\.0\.0\.1:%d;" % port, header(invite, "Via") or ""),
+              "the agent's INVITE came with Via %r, not port %d" % (header(invite, "Via"), port))
+        check(header(invite, "Contact") == "<sip:127.0.0.1:%d>" % port,
+              "the agent's INVITE names %r, not port %d" % (header(invite, "Contact"), port))
+        agent_bye = find(am, "received", lambda x: first_line(x).startswith("BYE "), "BYE to the agent")
+        check(re.match(r"SIP/2\.0/UDP 127\.0\.0\.1:%d;" % port, header(agent_bye, "Via") or ""),
+              "the agent's BYE came with Via %r" % header(agent_bye, "Via"))
         self.assert_quiescent()
 
     def test_caller_reinvite(self):
@@ -492,6 +525,7 @@ CASES = [
     "test_register_stale_nonce",
     "test_register_agent1",
     "test_call_single_agent",
+    "test_dialog_contact",
     "test_caller_reinvite",
     "test_call_two_agents_one_answers",
     "test_caller_cancels_while_two_ring",
@@ -515,6 +549,7 @@ def main():
     ap.add_argument("--harness", required=True)
     ap.add_argument("--scenarios", required=True)
     ap.add_argument("--port", type=int, default=25060)
+    ap.add_argument("--dialog-port", type=int, default=0, help="the server's sip.dialog_port (0: none)")
     ap.add_argument("--workdir")
     ap.add_argument("--load-calls", type=int, default=1000)
     ap.add_argument("--load-rate", type=int, default=100)

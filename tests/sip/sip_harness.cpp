@@ -218,7 +218,7 @@ std::string rss_kb() {
 }
 
 int usage() {
-  std::cerr << "usage: sip_harness --listen HOST:PORT [--realm R] [--domain D]\n"
+  std::cerr << "usage: sip_harness --listen HOST:PORT [--dialog-port P] [--realm R] [--domain D]\n"
                "  [--min-expires N] [--max-expires N] [--default-expires N]\n"
                "  [--nonce-lifetime N] [--quiet] [--wait-signal]\n"
                "  --account USER:PASSWORD:AGENT ...\n";
@@ -247,6 +247,8 @@ int main(int argc, char** argv) {
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
     if (arg == "--listen") {
       if (!parse_endpoint(value(), config.listen)) return usage();
+    } else if (arg == "--dialog-port") {
+      config.dialog_port = static_cast<std::uint16_t>(std::stoul(value()));
     } else if (arg == "--realm") {
       config.realm = value();
     } else if (arg == "--domain") {

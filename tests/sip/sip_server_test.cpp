@@ -88,6 +88,30 @@ BOOST_AUTO_TEST_CASE(bad_config_is_invalid_argument) {
   c.accounts.push_back({"sip1", "other", "agent9"});  // sip1 twice
   BOOST_TEST(sip::SipServer::create(c, metrics)->start(signals).code() ==
              Status::Code::invalid_argument);
+  c = config_on(25067);
+  c.dialog_port = 25067;  // the listen port again
+  BOOST_TEST(sip::SipServer::create(c, metrics)->start(signals).code() ==
+             Status::Code::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(a_taken_dialog_port_gets_io_error_naming_both_ports) {
+  actors::NullSipMetrics metrics;
+  NoSignals signals;
+  auto first = sip::SipServer::create(config_on(25068), metrics);
+  BOOST_REQUIRE(first->start(signals).is_ok());
+  auto c = config_on(25067);
+  c.dialog_port = 25068;  // taken by the first server
+  auto second = sip::SipServer::create(c, metrics);
+  Status s = second->start(signals);
+  BOOST_TEST(s.code() == Status::Code::io_error);
+  BOOST_TEST(s.message().find("127.0.0.1:25067") != std::string::npos, s.message());
+  BOOST_TEST(s.message().find("127.0.0.1:25068") != std::string::npos, s.message());
+  first->stop();
+  // Both ports free: a server with the two starts, and its listen port is taken.
+  auto two = sip::SipServer::create(c, metrics);
+  BOOST_REQUIRE(two->start(signals).is_ok());
+  auto third = sip::SipServer::create(config_on(25067), metrics);
+  BOOST_TEST(third->start(signals).code() == Status::Code::io_error);
 }
 
 BOOST_AUTO_TEST_CASE(agent_without_a_phone_is_skipped) {
