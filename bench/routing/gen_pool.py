@@ -74,6 +74,7 @@ def main():
     ap.add_argument("--http-port", type=int, default=27088)
     ap.add_argument("--metrics-port", type=int, default=27089)
     ap.add_argument("--agent-base-port", type=int, default=27080)
+    ap.add_argument("--dialog-port", type=int, default=0, help="Callboard's sip.dialog_port (0: none)")
     ap.add_argument("--password", default="bench-sip-pass")
     a = ap.parse_args()
     if not 1 <= a.pairs <= 99999:
@@ -93,6 +94,7 @@ def main():
          "  realm: callboard-bench",
          "  default_expires: 3600",
          "  max_expires: 7200",
+         ] + (["  dialog_port: %d" % a.dialog_port] if a.dialog_port else []) + [
          "routing:",
          "  responsible_timeout_s: 20",
          "  department_timeout_s: 30",

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Routing latency from a packet capture: INVITE in -> first INVITE out.
 
-  latency.py CAPTURE.pcap --server-port P [--json] [--skip-first-s S] [--bursts]
+  latency.py CAPTURE.pcap --server-port P [--other-port Q ...] [--json] [--skip-first-s S] [--bursts]
   latency.py --table latency.jsonl      (pool.py's results as a Markdown table)
 
 The capture holds the UDP datagrams to and from the SIP server's port on
@@ -134,7 +134,7 @@ def pct(sorted_vals, p):
     return sorted_vals[k]
 
 
-def analyse(path, port, skip_first_s=0.0, calls=None):
+def analyse(path, port, skip_first_s=0.0, calls=None, other_ports=()):
     """Latency figures of a capture; `calls`, if a list, gets one
     (arrival time, latency µs) per paired call."""
     inbound = {}   # key -> first arrival time
@@ -143,15 +143,16 @@ def analyse(path, port, skip_first_s=0.0, calls=None):
     in_count = out_count = 0
     datagrams = 0
     first_t = None
+    ours = {port, *other_ports}
     for t, sport, dport, payload in udp_datagrams(path):
-        if port not in (sport, dport):
+        if sport not in ours and dport not in ours:
             continue  # pool.py's capture probes
         datagrams += 1
         if first_t is None:
             first_t = t
         info = invite_info(payload)
         if info is None:
-            if sport == port and payload.startswith(b"SIP/2.0 100 "):
+            if sport in ours and payload.startswith(b"SIP/2.0 100 "):
                 m = HDR_RE["call_id"].search(payload)
                 if m:
                     trying.setdefault(m.group(1).decode("latin-1"), t)
@@ -159,12 +160,12 @@ def analyse(path, port, skip_first_s=0.0, calls=None):
         call_id, to_tag, sess = info
         if to_tag:
             continue  # a re-INVITE inside a dialog, not a new call
-        if dport == port and sport != port:
+        if dport == port and sport not in ours:
             in_count += 1
             for key in (("o", sess), ("cid", call_id)):
                 if key[1] is not None and key not in inbound:
                     inbound[key] = t
-        elif sport == port and dport != port:
+        elif sport in ours and dport not in ours:
             out_count += 1
             for key in (("o", sess), ("cid", call_id)):
                 if key[1] is not None and key not in outbound:
@@ -281,7 +282,9 @@ def main():
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("capture")
-    ap.add_argument("--server-port", type=int, required=True)
+    ap.add_argument("--server-port", type=int, required=True, help="where the callers' INVITEs arrive")
+    ap.add_argument("--other-port", type=int, action="append", default=[],
+                    help="another port the server sends from (Callboard's sip.dialog_port)")
     ap.add_argument("--skip-first-s", type=float, default=0.0,
                     help="ignore calls that arrive in the first S seconds of the capture (warm-up)")
     ap.add_argument("--json", action="store_true", help="one JSON object instead of text")
@@ -289,7 +292,7 @@ def main():
     a = ap.parse_args()
     calls = [] if a.bursts else None
     try:
-        r = analyse(a.capture, a.server_port, a.skip_first_s, calls)
+        r = analyse(a.capture, a.server_port, a.skip_first_s, calls, a.other_port)
     except (OSError, ValueError) as e:
         sys.exit("latency.py: %s" % e)
     if a.json:

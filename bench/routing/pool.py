@@ -189,12 +189,12 @@ class Run:
         sched = None
 
         def start_watching():
-            c = self.start_capture(sd, srv.port, deadline + 20)
+            c = self.start_capture(sd, [srv.port] + srv.other_ports, deadline + 20)
             return c, (self.start_sched_trace(sd) if a.sched_trace else None)
         if capture and not capture_after_s:
             cap, sched = start_watching()
         w = lambda fn, text: open(os.path.join(sd, fn), "w").write(text)  # noqa: E731
-        udp_ports = [srv.port, a.uac_port] + agent_ports
+        udp_ports = [srv.port] + srv.other_ports + [a.uac_port] + agent_ports
         w("udp_drops.start", procs.udp_drops_line(udp_ports))
         w("srv_cpu.start", procs.cpu_ticks_line(srv.pids))
         w("sys_cpu.start", procs.sys_cpu_line())
@@ -284,14 +284,14 @@ class Run:
         procs.wait_until(lambda: os.path.exists(data) and os.path.getsize(data) > 0, 10)
         return c
 
-    def start_capture(self, sd, port, max_s):
-        """dumpcap on lo for the server's port, returned once it is capturing:
+    def start_capture(self, sd, ports, max_s):
+        """dumpcap on lo for the server's ports, returned once it is capturing:
         its "Capturing on" line comes before the filter is attached, so
         datagrams to a probe port (also in the filter; latency.py ignores
         them) are sent until dumpcap counts one."""
         probe = self.a.uac_port + 9
         logf = os.path.join(sd, "dumpcap.log")
-        cap = procs.Child(["dumpcap", "-i", "lo", "-f", "udp port %d or udp port %d" % (port, probe),
+        cap = procs.Child(["dumpcap", "-i", "lo", "-f", " or ".join("udp port %d" % p for p in list(ports) + [probe]),
                            "-w", os.path.join(sd, "server.pcap"), "-P", "-B", "64", "-a", "duration:%d" % max_s],
                           cwd=sd, log=logf)
         self.children.append(cap)
@@ -317,7 +317,8 @@ class Run:
             r, sd = self.step(srv, "pool2-latency", rate, i, self.a.lat_calls + int(round(rate * (warm + settle))), idle_pct,
                               capture=True, capture_after_s=warm)
             res = subprocess.run([sys.executable, os.path.join(HERE, "latency.py"), os.path.join(sd, "server.pcap"),
-                                  "--server-port", str(srv.port), "--json", "--skip-first-s", str(settle)],
+                                  "--server-port", str(srv.port), "--json", "--skip-first-s", str(settle)] +
+                                 ["--other-port=%d" % p for p in srv.other_ports],
                                  capture_output=True, text=True, timeout=600)
             if res.returncode != 0:
                 raise RuntimeError("latency.py failed: %s" % res.stderr.strip())

@@ -60,6 +60,9 @@
 #                        latency figures: a capture's first 100 ms held up to all
 #                        of a try's slowest 1% (0: measured from the capture's
 #                        first call, the protocol before the eighth pass)
+#   DIALOG_PORT=27062    Callboard's sip.dialog_port in the pool phase (0: one port for
+#                        everything, the setting before the tenth pass): its dialogs
+#                        and its own requests on that port, listen.sip for new requests
 #   PERF_RATES=""        pool rates whose Callboard steps run under perf record
 #   CALLBOARD_ARGS=""    more options for Callboard, e.g. "--thread-nice 0"
 #   KAMAILIO_NICE=""     e.g. -10: every Kamailio process at that nice (Callboard
@@ -86,6 +89,7 @@ PHASES=${2:-all}
 : "${LAT_WARMUP_S:=40}"
 : "${LAT_SETTLE_S:=1}"
 : "${PERF_RATES:=}"
+: "${DIALOG_PORT:=27062}"
 : "${UDP_RMEM:=}"
 # Ports: away from tests/sip's adapter test (25060, 25070-25075, 25081-25091)
 # and peer-bench's defaults, below the ephemeral range the e2e tests use.
@@ -154,7 +158,7 @@ main() {
 		echo "callboard: $BIN ($(stat -c %y "$BIN"))"
 		echo "kamailio: $(kamailio -v 2>/dev/null | head -1)"; echo "sipp: $(sipp -v 2>/dev/null | grep -o 'SIPp v[^ ]*')"
 		echo "CALLS=$CALLS PEER_RATES=[$PEER_RATES] POOL_RATES=[$POOL_RATES] POOL_MIN_STEP_S=$POOL_MIN_STEP_S POOL_PAIRS_CPS=$POOL_PAIRS_CPS POOL_SPAN_S=$POOL_SPAN_S"
-		echo "CALLBOARD_ARGS=${CALLBOARD_ARGS:-} KAMAILIO_NICE=${KAMAILIO_NICE:-}"
+		echo "CALLBOARD_ARGS=${CALLBOARD_ARGS:-} KAMAILIO_NICE=${KAMAILIO_NICE:-} DIALOG_PORT=$DIALOG_PORT"
 		echo "LAT_RATE=$LAT_RATE LAT_CALLS=$LAT_CALLS LAT_REPEAT=$LAT_REPEAT LAT_WARMUP_S=$LAT_WARMUP_S LAT_SETTLE_S=$LAT_SETTLE_S UDP_RMEM=${UDP_RMEM:-unchanged ($(sysctl -n net.core.rmem_default))}"
 		echo "load: $(cat /proc/loadavg)"
 	} > "$WORK/env.txt"
@@ -176,7 +180,7 @@ main() {
 	if [ "$PHASES" = pool ] || [ "$PHASES" = all ]; then
 		pairs=$(python3 -c "import math; print(math.ceil($POOL_PAIRS_CPS * $POOL_SPAN_S))")
 		log "phase pool: $pairs agent pairs, rates [$POOL_RATES]"
-		python3 "$HERE/gen_pool.py" --pairs "$pairs" --out "$WORK/pool/gen" --sip-port "$CB_PORT" \
+		python3 "$HERE/gen_pool.py" --pairs "$pairs" --out "$WORK/pool/gen" --sip-port "$CB_PORT" --dialog-port "$DIALOG_PORT" \
 			--agent-base-port "$AGENT_BASE_PORT" --password "$SIP_PASS" || die "gen_pool.py failed"
 		run_child python3 "$HERE/pool.py" --targets "callboard@127.0.0.1:$CB_PORT $TARGET_KAM" --callboard-bin "$BIN" \
 			--peer-dir "$PEER_BENCH" --gen-dir "$WORK/pool/gen" --pairs "$pairs" --work "$WORK/pool" \

@@ -21,6 +21,7 @@ class Server:
 
     def __init__(self, name, host, port, work):
         self.name, self.host, self.port, self.work = name, host, port, work
+        self.other_ports = []   # the server's other SIP ports (Callboard's sip.dialog_port)
         self.proc = None
         self.pids = []          # the processes whose CPU is charged to the server
         self.start_times = {}   # pid -> /proc start time, guards against PID reuse at stop
@@ -98,12 +99,16 @@ class Callboard(Server):
         super().__init__(name, host, port, work)
         self.binary, self.gen_dir = binary, gen_dir
         self.config = os.path.join(gen_dir, "callboard.yaml")
+        with open(self.config) as f:
+            m = re.search(r"^\s+dialog_port:\s*(\d+)\s*$", f.read(), re.M)
+        if m and int(m.group(1)):
+            self.other_ports = [int(m.group(1))]
         self.data_dir = os.path.join(work, "data")
         self.metrics_port, self.http_port = metrics_port, http_port
         self.log = os.path.join(work, "server.log")
 
     def start(self):
-        for p in (self.port,):
+        for p in [self.port] + self.other_ports:
             if procs.udp_bound(p):
                 raise RuntimeError("UDP port %d is already in use; not starting Callboard" % p)
         if os.path.exists(self.data_dir):
