@@ -75,6 +75,18 @@ class Suite:
                                remote=False, calls=calls, timeout_s=timeout_s,
                                tcp=transport == "t1")
 
+    def answered_call(self, mark, caller_scenario, hold_ms, agent_delay_ms=0):
+        """agent1 answers (agent-answer.xml) a call from `caller_scenario`,
+        who hangs up after hold_ms; returns the call's id and the messages
+        the caller and the agent logged."""
+        agent = self.agent("agent-answer.xml", self.agent1, delay_ms=agent_delay_ms)
+        caller = self.caller(caller_scenario, hold_ms=hold_ms)
+        self.sipp.wait(caller)
+        self.sipp.wait(agent)
+        call = self.call_id_after(mark)
+        self.harness.wait_for(r"^caller_hung_up %s$" % call, mark)
+        return call, sipp_messages(caller["msg"]), sipp_messages(agent["msg"])
+
     def call_id_after(self, mark):
         return self.harness.wait_for(r"^incoming (\S+) ", mark).group(1)
 
@@ -132,12 +144,7 @@ class Suite:
 
     def test_call_single_agent(self):
         m = self.harness.mark()
-        agent = self.agent("agent-answer.xml", self.agent1, delay_ms=100)
-        caller = self.caller(hold_ms=200)
-        self.sipp.wait(caller)
-        self.sipp.wait(agent)
-        call = self.call_id_after(m)
-        self.harness.wait_for(r"^caller_hung_up %s$" % call, m)
+        call, cm, am = self.answered_call(m, "caller.xml", 200, 100)
         lines = self.harness.since(m)
         check('incoming %s +375291234567 "Ivan Petrov" 100' % call in lines, "incoming line: %s" % lines)
         check("action ring %s 1 sip1" % call in lines, "sip1 was not rung")
@@ -148,7 +155,6 @@ class Suite:
         check(not any(l.startswith(("leg_failed", "leg_hung_up")) for l in self.signals_for(call, m)),
               "unexpected leg signal: %s" % lines)
         # SDP passes through byte for byte, both ways.
-        cm, am = sipp_messages(caller["msg"]), sipp_messages(agent["msg"])
         offer_sent = body(find(cm, "sent", is_invite, "INVITE"))
         offer_seen = body(find(am, "received", is_invite, "INVITE"))
         check(offer_sent and offer_sent == offer_seen,
@@ -172,14 +178,7 @@ class Suite:
         phone does (RFC 3261 12.2.1.1: no route set, so the Contact), ends
         the call."""
         port = self.args.dialog_port or self.port
-        m = self.harness.mark()
-        agent = self.agent("agent-answer.xml", self.agent1, delay_ms=100)
-        caller = self.caller("caller-to-contact.xml", hold_ms=200)
-        self.sipp.wait(caller)
-        self.sipp.wait(agent)
-        call = self.call_id_after(m)
-        self.harness.wait_for(r"^caller_hung_up %s$" % call, m)
-        cm, am = sipp_messages(caller["msg"]), sipp_messages(agent["msg"])
+        _, cm, am = self.answered_call(self.harness.mark(), "caller-to-contact.xml", 200, 100)
         ok = find(cm, "received", is_invite_200, "200 to INVITE")
         check(header(ok, "Contact") == "<sip:127.0.0.1:%d>" % port,
               "the caller's 200 names %r, not port %d" % (header(ok, "Contact"), port))
@@ -196,14 +195,7 @@ class Suite:
         self.assert_quiescent()
 
     def test_caller_reinvite(self):
-        m = self.harness.mark()
-        agent = self.agent("agent-answer.xml", self.agent1)
-        caller = self.caller("caller-reinvite.xml", hold_ms=100)
-        self.sipp.wait(caller)
-        self.sipp.wait(agent)
-        call = self.call_id_after(m)
-        self.harness.wait_for(r"^caller_hung_up %s$" % call, m)
-        cm, am = sipp_messages(caller["msg"]), sipp_messages(agent["msg"])
+        _, cm, am = self.answered_call(self.harness.mark(), "caller-reinvite.xml", 100)
         answers = [body(x) for d, x in cm if d == "received" and is_invite_200(x)]
         agent_answer = body(find(am, "sent", is_invite_200, "200 to INVITE"))
         check(len(answers) >= 2 and all(a == agent_answer for a in answers),
