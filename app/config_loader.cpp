@@ -38,6 +38,9 @@ void read_sip(const Reader& r, const YAML::Node& n, domain::Config& c) {
   c.sip.dialog_port = static_cast<std::uint16_t>(r.uint(n["dialog_port"], "sip.dialog_port", 0, 0, 65535));
   if (c.sip.dialog_port != 0 && c.sip.dialog_port == c.listen.sip.port)
     r.fail(n["dialog_port"], "sip.dialog_port", "is listen.sip's port; give another, or 0 for none");
+  if (c.sip.dialog_port != 0 && c.listen.sip.any_address())
+    r.fail(n["dialog_port"], "sip.dialog_port",
+           "needs listen.sip to name one address, not '" + c.listen.sip.host + "' (the dialogs' Contact carries it)");
 }
 
 void read_routing(const Reader& r, const YAML::Node& n, domain::Config& c) {

@@ -18,6 +18,8 @@ struct Endpoint {
   std::string host;
   std::uint16_t port = 0;
   std::string to_string() const { return host + ":" + std::to_string(port); }
+  // Every local address (0.0.0.0, ::), not one a peer can be told to reach.
+  bool any_address() const { return host == "0.0.0.0" || host == "::" || host == "[::]" || host == "*"; }
 };
 
 struct ListenConfig {

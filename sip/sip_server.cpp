@@ -60,6 +60,10 @@ Status validate(const SipServerConfig& c) {
   if (c.dialog_port != 0 && c.dialog_port == c.listen.port)
     return Status::invalid_argument("sip dialog port " + std::to_string(c.dialog_port) +
                                     " is the listen port; give another, or 0 for none");
+  // The dialog port's Contact names the listen host: it must be one a phone can reach.
+  if (c.dialog_port != 0 && c.listen.any_address())
+    return Status::invalid_argument("sip dialog port needs the listen address to name one host, not '" +
+                                    c.listen.host + "' (its Contact carries that host)");
   if (c.realm.empty()) return Status::invalid_argument("sip realm is empty");
   if (c.min_expires == 0 || c.min_expires > c.max_expires ||
       c.default_expires < c.min_expires || c.default_expires > c.max_expires)

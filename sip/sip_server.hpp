@@ -47,6 +47,8 @@ struct SipServerConfig {
   // UDP and TCP on listen.host too: the server's own requests go out from it
   // and dialogs over UDP name it in their Contact, so listen.port takes new
   // requests only (see sip/README.md, "Two ports"). 0: listen.port for all.
+  // Needs listen.host to be one address (not 0.0.0.0 or ::): the Contact
+  // of the dialogs names it.
   std::uint16_t dialog_port = 0;
   std::vector<SipAccount> accounts;            // an empty user (no phone) is skipped
   int thread_nice = 0;  // the Sofia thread's nice (actors/thread_priority.hpp); 0: unchanged

@@ -130,4 +130,6 @@ BOOST_AUTO_TEST_CASE(the_dialog_port_is_optional_and_not_the_listen_port) {
              "test.yaml:13: sip.dialog_port: is listen.sip's port; give another, or 0 for none");
   BOOST_TEST(error_of(std::string(kMinimal) + "sip: {dialog_port: 70000}\n").find("sip.dialog_port") !=
              std::string::npos);
+  BOOST_TEST(error_of(std::string(kMinimal) + "listen: {sip: '0.0.0.0:5060'}\nsip: {dialog_port: 5062}\n")
+                 .find("sip.dialog_port: needs listen.sip to name one address, not '0.0.0.0'") != std::string::npos);
 }

@@ -92,6 +92,10 @@ BOOST_AUTO_TEST_CASE(bad_config_is_invalid_argument) {
   c.dialog_port = 25067;  // the listen port again
   BOOST_TEST(sip::SipServer::create(c, metrics)->start(signals).code() ==
              Status::Code::invalid_argument);
+  c = config_on(25067, "0.0.0.0");
+  c.dialog_port = 25068;  // its Contact would name 0.0.0.0
+  BOOST_TEST(sip::SipServer::create(c, metrics)->start(signals).code() ==
+             Status::Code::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(a_taken_dialog_port_gets_io_error_naming_both_ports) {
