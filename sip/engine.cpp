@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cctype>
 #include <cstring>
 
 #include <sofia-sip/nta_tag.h>
@@ -258,17 +257,20 @@ const char* Engine::dialog_contact(bool over_udp) const {
   return over_udp && !dialog_contact_.empty() ? dialog_contact_.c_str() : nullptr;
 }
 
+const char* Engine::dialog_contact_for(const sip_s* request) const {
+  return dialog_contact_.empty() ? nullptr : dialog_contact(came_over_udp(request));
+}
+
+const char* Engine::dialog_contact_to(const std::string& uri) const {
+  if (dialog_contact_.empty()) return nullptr;
+  // A URI's transport parameter, if any, names the transport; none: UDP.
+  const char* transport = su_strcasestr(uri.c_str(), ";transport=");
+  return dialog_contact(!transport || su_casenmatch(transport + 11, "udp", 3));
+}
+
 bool Engine::came_over_udp(const sip_s* request) {
   return request && request->sip_via && request->sip_via->v_protocol &&
          su_casematch(request->sip_via->v_protocol, sip_transport_udp);
-}
-
-bool Engine::goes_over_udp(const std::string& uri) {
-  // A URI's transport parameter, if any, names the transport; none: UDP.
-  std::string lower(uri);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const auto at = lower.find(";transport=");
-  return at == std::string::npos || lower.compare(at + 11, 3, "udp") == 0;
 }
 
 std::int64_t Engine::now_s() const {

@@ -162,10 +162,12 @@ class Engine {
   std::string uri_for(const std::string& user) const;
   // The Contact for a dialog over UDP when the server has a dialog port
   // (SIPTAG_CONTACT_STR under TAG_IF); nullptr: nua's own (listen.port).
-  // Dialogs over TCP keep nua's, with its transport parameter.
+  // Dialogs over TCP keep nua's, with its transport parameter. Without a
+  // dialog port nothing is looked at.
   const char* dialog_contact(bool over_udp) const;
-  static bool came_over_udp(const sip_s* request);   // by its top Via
-  static bool goes_over_udp(const std::string& uri);  // by its transport parameter
+  const char* dialog_contact_for(const sip_s* request) const;  // a dialog it opens, by its top Via
+  const char* dialog_contact_to(const std::string& uri) const;  // a dialog we open, by the URI's transport
+  static bool came_over_udp(const sip_s* request);
   std::int64_t now_s() const;
 
   // engine_register.cpp

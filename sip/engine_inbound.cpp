@@ -108,7 +108,7 @@ void Engine::on_reinvite(nua_handle_s* nh, HandleCtx& ctx, const sip_s* sip) {
     respond(nh, 488, "Media Change Not Supported");
     return;
   }
-  answer_invite(nh, 200, "OK", offer.data.empty() ? Body{} : *ours, dialog_contact(came_over_udp(sip)));
+  answer_invite(nh, 200, "OK", offer.data.empty() ? Body{} : *ours, dialog_contact_for(sip));
   metrics_.response_sent(200);
 }
 

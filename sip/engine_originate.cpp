@@ -64,7 +64,7 @@ void Engine::originate(const domain::CallId& id, domain::LegId leg_id, const std
                                 // Processed by nua in order, before the INVITE: this
                                 // handle's 200 waits for nua_ack() with our answer.
                                 nua_set_hparams(nh, NUTAG_AUTOACK(0), TAG_END());
-                                const char* ours = dialog_contact(goes_over_udp(contact));
+                                const char* ours = dialog_contact_to(contact);
                                 nua_invite(nh, NUTAG_URL(contact.c_str()),  // a late offer
                                            TAG_IF(ours, SIPTAG_CONTACT_STR(ours)), TAG_END());
                               });
@@ -100,7 +100,7 @@ void Engine::dial(const domain::CallId& id, domain::LegId leg_id, domain::LegId 
   handles_[nh] = std::move(ctx);
   branch.nh = nh;
   leg.branches.push_back(std::move(branch));
-  const char* ours = dialog_contact(goes_over_udp(uri));
+  const char* ours = dialog_contact_to(uri);
   nua_invite(nh, NUTAG_URL(uri.c_str()), SIPTAG_CONTENT_TYPE_STR(offer.type.c_str()),
              SIPTAG_PAYLOAD_STR(offer.data.c_str()), TAG_IF(ours, SIPTAG_CONTACT_STR(ours)), TAG_END());
 }
@@ -296,7 +296,7 @@ void Engine::on_originated_reinvite(nua_handle_s* nh, HandleCtx& ctx, const sip_
     respond(nh, 488, "Media Change Not Supported");
     return;
   }
-  const char* contact = dialog_contact(came_over_udp(sip));
+  const char* contact = dialog_contact_for(sip);
   if (offer.data.empty() || ours.data.empty()) {
     nua_respond(nh, 200, "OK", TAG_IF(contact, SIPTAG_CONTACT_STR(contact)), TAG_END());
   } else {

@@ -34,7 +34,7 @@ void Engine::ring(const domain::CallId& id, domain::LegId leg_id, const std::str
   fork_leg(id, leg, HandleCtx::Kind::outbound, sip_user, caller, caller_name,
            [this, &offer](nua_handle_s* nh, const std::string& contact) {
              // The caller's offer, as it came (an INVITE without one was refused).
-             const char* ours = dialog_contact(goes_over_udp(contact));
+             const char* ours = dialog_contact_to(contact);
              nua_invite(nh, NUTAG_URL(contact.c_str()), SIPTAG_CONTENT_TYPE_STR(offer.type.c_str()),
                         SIPTAG_PAYLOAD_STR(offer.data.c_str()), TAG_IF(ours, SIPTAG_CONTACT_STR(ours)),
                         TAG_END());

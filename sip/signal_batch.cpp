@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -62,7 +63,7 @@ void SignalBatch::detach() {
   armed_ = false;
 }
 
-std::vector<int> SignalBatch::udp_sockets_on(unsigned short port) {
+std::vector<int> SignalBatch::udp_sockets_on(const std::vector<unsigned short>& ports) {
   std::vector<int> fds;
   DIR* dir = opendir("/proc/self/fd");
   if (!dir) return fds;
@@ -72,7 +73,8 @@ std::vector<int> SignalBatch::udp_sockets_on(unsigned short port) {
     const long fd = std::strtol(e->d_name, &end, 10);
     if (end == e->d_name || *end != '\0' || fd == own) continue;
     int type = 0;
-    if (local_port(static_cast<int>(fd), &type) == port && type == SOCK_DGRAM)
+    const unsigned short port = local_port(static_cast<int>(fd), &type);
+    if (type == SOCK_DGRAM && std::find(ports.begin(), ports.end(), port) != ports.end())
       fds.push_back(static_cast<int>(fd));
   }
   closedir(dir);

@@ -58,9 +58,9 @@ class SignalBatch final : public actors::CallSignals {
   Status attach(su_root_s* root, std::vector<int> input_fds);
   void detach();  // flushes what is held
 
-  // The UDP sockets of this process bound to `port` (any address): the
-  // server's own, found after nua bound them.
-  static std::vector<int> udp_sockets_on(unsigned short port);
+  // The UDP sockets of this process bound to one of `ports` (any address):
+  // the server's own, found after nua bound them.
+  static std::vector<int> udp_sockets_on(const std::vector<unsigned short>& ports);
 
   // actors::CallSignals
   void incoming(actors::IncomingCall call) override;

@@ -196,10 +196,9 @@ class SipServer::Impl {
       su_root_set_magic(root, &engine);
       s = engine.open(root);
       if (s) {
-        std::vector<int> inputs = SignalBatch::udp_sockets_on(config_.listen.port);
-        if (config_.dialog_port != 0)
-          for (int fd : SignalBatch::udp_sockets_on(config_.dialog_port)) inputs.push_back(fd);
-        if (Status b = batch.attach(root, std::move(inputs)); !b)
+        std::vector<unsigned short> ports{config_.listen.port};
+        if (config_.dialog_port != 0) ports.push_back(config_.dialog_port);
+        if (Status b = batch.attach(root, SignalBatch::udp_sockets_on(ports)); !b)
           spdlog::warn("SIP thread: {}; every signal goes to the actors at once", b.message());
         {
           std::lock_guard<std::mutex> lock(mutex_);

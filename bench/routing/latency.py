@@ -4,11 +4,11 @@
   latency.py CAPTURE.pcap --server-port P [--other-port Q ...] [--json] [--skip-first-s S] [--bursts]
   latency.py --table latency.jsonl      (pool.py's results as a Markdown table)
 
-The capture holds the UDP datagrams to and from the SIP server's port on
-loopback (dumpcap -i lo -f "udp port P" -P). For every call, the first
-INVITE that reaches the server (destination port P, a new dialog: no To tag)
-is paired with the first INVITE the server sends (source port P) for the
-same call; the difference of the two capture timestamps is the server's
+The capture holds the UDP datagrams to and from the SIP server's ports on
+loopback (dumpcap -i lo -f "udp port P or udp port Q" -P). For every call,
+the first INVITE that reaches the server (destination port P, a new dialog:
+no To tag) is paired with the first INVITE the server sends (source port P
+or an --other-port Q) for the same call; the difference of the two capture timestamps is the server's
 routing latency: parsing, routing, the event appends it waits for (none, in
 Callboard) and sending.
 

@@ -91,7 +91,7 @@ PHASES=${2:-all}
 : "${PERF_RATES:=}"
 : "${DIALOG_PORT:=27062}"
 : "${UDP_RMEM:=}"
-# Ports: away from tests/sip's adapter test (25060, 25070-25075, 25081-25091)
+# Ports: away from tests/sip's adapter test (25060, 25070-25075, 25081-25092)
 # and peer-bench's defaults, below the ephemeral range the e2e tests use.
 KAM_PORT=27050
 CB_PORT=27060            # bench.yaml and gen_pool.py listen here (HTTP 27088, metrics 27089)

@@ -250,7 +250,7 @@ BOOST_AUTO_TEST_CASE(the_servers_udp_socket_is_found_by_its_port) {
       BOOST_REQUIRE_MESSAGE(err == EADDRINUSE && attempt < 50, "bind: " << std::strerror(err));
       continue;
     }
-    const auto fds = SignalBatch::udp_sockets_on(udp.port());
+    const auto fds = SignalBatch::udp_sockets_on({udp.port()});
     close(tcp);
     BOOST_TEST(fds == std::vector<int>({udp.fd}), boost::test_tools::per_element());
     return;

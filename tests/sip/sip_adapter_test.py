@@ -424,6 +424,10 @@ class Suite:
         check(first_line(invite) == "INVITE sip:+375291111111@127.0.0.1:%d SIP/2.0" % self.client,
               "client INVITEd at %s" % first_line(invite))
         check("+375172000100" in (header(invite, "From") or ""), "the caller id is not in From")
+        # The route's URI has no transport parameter: a UDP dialog, on the dialog port if any.
+        port = self.args.dialog_port or self.port
+        check(header(invite, "Contact") == "<sip:127.0.0.1:%d>" % port,
+              "the client's INVITE names %r, not port %d" % (header(invite, "Contact"), port))
         check(offer and body(invite) == offer, "the client did not get the agent's offer byte for byte")
         ack = find(a, "received", lambda x: first_line(x).startswith("ACK "), "ACK")
         check(answer and body(ack) == answer, "the agent's ACK does not carry the client's answer")
