@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Who wakes whom, per call, and what the slowest calls waited for.
 
-  wakeups.py STEP_DIR --server-port P [--slowest N] [--threads a,b,...]
+  wakeups.py STEP_DIR --server-port P [--other-port Q] [--slowest N] [--threads a,b,...]
 
 STEP_DIR is a latency try of pool.py run with --sched-trace: its
 server.pcap (the SIP datagrams to and from port P on loopback), sched.data
@@ -63,13 +63,15 @@ def sched_events(step_dir):
     return events
 
 
-def datagrams(pcap, port):
+def datagrams(pcap, ports):
     out = []
     for t, sport, dport, payload in latency.udp_datagrams(pcap):
-        if port not in (sport, dport):
+        if sport not in ports and dport not in ports:
             continue
         first = payload.split(b"\r\n", 1)[0][:48].decode(errors="replace")
-        out.append((t, "in " if dport == port else "out", first, sport if dport == port else dport))
+        inbound = dport in ports
+        out.append((t, ("in " if inbound else "out") + "%d" % (dport if inbound else sport),
+                    first, sport if inbound else dport))
     out.sort()
     return out
 
@@ -78,6 +80,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("step_dir")
     ap.add_argument("--server-port", type=int, required=True)
+    ap.add_argument("--other-port", type=int, action="append", default=[],
+                    help="another port the server uses (Callboard's sip.dialog_port)")
     ap.add_argument("--slowest", type=int, default=0)
     ap.add_argument("--threads", default=DEFAULT_THREADS)
     a = ap.parse_args()
@@ -86,7 +90,7 @@ def main():
         raise SystemExit("wakeups.py: no scheduler events in %s/sched.data" % a.step_dir)
     calls = []
     pcap = os.path.join(a.step_dir, "server.pcap")
-    latency.analyse(pcap, a.server_port, calls=calls)
+    latency.analyse(pcap, a.server_port, calls=calls, other_ports=a.other_port)
     t0, t1 = events[0][0], events[-1][0]
     inside = [c for c in calls if t0 <= c[0] <= t1]
     if not inside:
@@ -114,7 +118,7 @@ def main():
     if a.slowest <= 0:
         return
     keep = set(a.threads.split(","))
-    dgs = datagrams(pcap, a.server_port)
+    dgs = datagrams(pcap, {a.server_port, *a.other_port})
     et, dt = [e[0] for e in events], [d[0] for d in dgs]
     for t_in, lat_us in sorted(inside, key=lambda c: -c[1])[:a.slowest]:
         lo, hi = t_in - 500e-6, t_in + lat_us / 1e6 + 200e-6
