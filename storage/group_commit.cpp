@@ -1,5 +1,8 @@
 #include "storage/group_commit.hpp"
 
+#include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <utility>
 
 #include "storage/thread_name.hpp"
@@ -230,11 +233,38 @@ void GroupCommitLog::delivery_loop() {
   }
 }
 
+void GroupCommitLog::feed(Written& w, const Subscribers& subscribers) {
+  if (w.recorded.size() <= kDeliverySliceEvents) {
+    for (const auto& subscriber : subscribers) subscriber(w.recorded);
+    return;
+  }
+  // Slices of whole requests: the successful results, in request order,
+  // hold the recorded events in log order. Each slice's events are moved
+  // out for the subscribers and back for the requests' results.
+  std::vector<domain::RecordedEvent> slice;
+  const auto hand_over = [&](std::size_t begin, std::size_t end) {
+    const auto first = w.recorded.begin() + static_cast<std::ptrdiff_t>(begin);
+    const auto last = w.recorded.begin() + static_cast<std::ptrdiff_t>(end);
+    slice.assign(std::make_move_iterator(first), std::make_move_iterator(last));
+    for (const auto& subscriber : subscribers) subscriber(slice);
+    std::move(slice.begin(), slice.end(), first);
+  };
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  for (const auto& r : w.results) {
+    if (!r) continue;
+    end = std::min<std::size_t>(end + (r->last_sequence - r->first_sequence + 1), w.recorded.size());
+    if (end - begin >= kDeliverySliceEvents) {
+      hand_over(begin, end);
+      begin = end;
+    }
+  }
+  if (w.recorded.size() > begin) hand_over(begin, w.recorded.size());
+}
+
 void GroupCommitLog::finish(Written& w, const Subscribers& subscribers, const BatchObserver* observer) {
   // Views first, so an acknowledged caller reads its own write everywhere.
-  if (!w.recorded.empty()) {
-    for (const auto& subscriber : subscribers) subscriber(w.recorded);
-  }
+  if (!w.recorded.empty()) feed(w, subscribers);
 
   // Hand each request its slice of the recorded events (moved: the
   // subscribers are done with them). Results in request order hold the

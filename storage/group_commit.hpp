@@ -41,7 +41,8 @@ class EventFeed {
   // The subscriber runs on one thread owned by the feed (the same thread for
   // every batch and subscriber), after each durable batch, batches in log
   // order, subscribers in subscription order; it must be quick and must not
-  // append synchronously.
+  // append synchronously. A feed may hand one durable batch over in several
+  // calls, each of whole appends (never part of one).
   virtual void subscribe(BatchSubscriber subscriber) = 0;
 };
 
@@ -77,6 +78,15 @@ using BatchObserver = std::function<void(const BatchReport&)>;
 class GroupCommitLog final : public EventFeed {
  public:
   static constexpr std::size_t kDefaultMaxBatchEvents = 4096;
+  // A batch larger than this reaches the subscribers in slices of whole
+  // requests, each closed once it holds this many events or more (a
+  // request larger than this is a slice alone). Why: the views apply a
+  // slice under their exclusive lock, which the routing actors read through.
+  // A batch gathered while delivery was held up (a snapshot holds the views'
+  // shared lock for 0.1-0.3 s) held 2,000+ events, whose apply kept the
+  // routing worker waiting 16 ms (bench/routing, docs/BENCHMARKS.md, eleventh
+  // pass). A slice takes a fraction of a millisecond.
+  static constexpr std::size_t kDeliverySliceEvents = 64;
 
   // max_batch_events bounds one write. min_interval: a synced write starts
   // at least this long after the one before (0: at once); what is queued
@@ -143,6 +153,7 @@ class GroupCommitLog final : public EventFeed {
   void delivery_loop();
   Written write(std::vector<Request>&& batch);
   void finish(Written& written, const Subscribers& subscribers, const BatchObserver* observer);
+  static void feed(Written& written, const Subscribers& subscribers);
 
   // Batches written but not yet delivered, at most: bounds the memory and
   // the latency the writer may run ahead by.

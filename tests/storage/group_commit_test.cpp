@@ -335,6 +335,59 @@ BOOST_AUTO_TEST_CASE(batches_respect_the_bound_and_a_large_request_goes_alone) {
   BOOST_TEST(sizes == (std::vector<std::size_t>{1, 6, 6, 3, 10, 1}), boost::test_tools::per_element());
 }
 
+// A batch gathered while the writer was held (as after a snapshot held the
+// views) reaches the subscribers in slices of whole requests, so the views'
+// exclusive lock is never held for all of it; the acks are unchanged.
+BOOST_AUTO_TEST_CASE(a_large_batch_reaches_subscribers_in_slices_of_whole_requests) {
+  static_assert(st::GroupCommitLog::kDeliverySliceEvents == 64, "the expected slices below assume 64");
+  auto log = st::make_memory_log();
+  TestLog gate(*log);
+  st::GroupCommitLog gc(gate);
+  std::vector<std::vector<std::uint64_t>> slices;  // delivery thread only, until stop()
+  std::vector<std::string> texts;
+  gc.subscribe([&](const std::vector<dom::RecordedEvent>& b) {
+    slices.emplace_back();
+    for (const auto& e : b) {
+      slices.back().push_back(e.sequence);
+      texts.push_back(std::get<dom::NoteAdded>(e.event).text);
+    }
+  });
+  std::vector<std::size_t> second;  // a second subscriber sees the same slices
+  gc.subscribe([&](const std::vector<dom::RecordedEvent>& b) { second.push_back(b.size()); });
+  gate.close_gate(gc);
+  Acks acks;
+  for (int r = 0; r < 10; ++r) {
+    std::vector<st::NewEvent> request;
+    for (int i = 0; i < 10; ++i)
+      request.push_back(new_event("c" + std::to_string(r), note(1, std::to_string(r * 10 + i))));
+    gc.submit(std::move(request), acks.callback());
+  }
+  BOOST_TEST_REQUIRE(st::test::wait_until([&] { return gc.stats().queued == 10u; }));
+  gate.open();
+  BOOST_TEST_REQUIRE(st::test::wait_until([&] { return acks.size() == 10u; }));
+  gc.stop();
+  BOOST_TEST(gc.stats().last_batch_events == 100u);  // one write of all ten requests
+  // The gate's event, then 7 requests (70 >= 64), then the other 3.
+  std::vector<std::size_t> sizes;
+  for (const auto& s : slices) sizes.push_back(s.size());
+  BOOST_TEST(sizes == (std::vector<std::size_t>{1, 70, 30}), boost::test_tools::per_element());
+  BOOST_TEST(second == sizes, boost::test_tools::per_element());
+  std::vector<std::uint64_t> seen, expected(101);
+  for (const auto& s : slices) seen.insert(seen.end(), s.begin(), s.end());
+  std::iota(expected.begin(), expected.end(), 1);
+  BOOST_TEST(seen == expected, boost::test_tools::per_element());
+  for (std::size_t i = 1; i < texts.size(); ++i) BOOST_TEST(texts[i] == std::to_string(i - 1));
+  // Every request got its own events back, whole and in order.
+  for (std::size_t r = 0; r < acks.results.size(); ++r) {
+    BOOST_TEST_REQUIRE(acks.results[r].is_ok());
+    const auto& rec = acks.results[r]->recorded;
+    BOOST_TEST_REQUIRE(rec.size() == 10u);
+    BOOST_TEST(rec.front().sequence == acks.results[r]->first_sequence);
+    BOOST_TEST(std::get<dom::NoteAdded>(rec.front().event).text == std::to_string(r * 10));
+    BOOST_TEST(std::get<dom::NoteAdded>(rec.back().event).text == std::to_string(r * 10 + 9));
+  }
+}
+
 template <class Duration>
 long long millis(Duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
