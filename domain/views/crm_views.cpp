@@ -60,10 +60,7 @@ std::vector<HistoryEntry> CrmViews::history(ClientId id, std::size_t limit) cons
   return out;
 }
 
-const CallRecord* CrmViews::call(const CallId& id) const {
-  auto it = calls_.find(id);
-  return it == calls_.end() ? nullptr : &it->second;
-}
+const CallRecord* CrmViews::call(const CallId& id) const { return calls_.find(id); }
 
 std::vector<CallId> CrmViews::open_calls() const {
   std::vector<CallId> out;
@@ -411,17 +408,16 @@ void CrmViews::on(const RecordedEvent& r, const CallPlaced& e) {
 }
 
 void CrmViews::on(const RecordedEvent&, const CallAttributed& e) {
-  auto it = calls_.find(e.call);
-  if (it != calls_.end()) it->second.source = e.source;
+  if (CallRecord* c = calls_.find(e.call)) c->source = e.source;
 }
 
 void CrmViews::on(const RecordedEvent& r, const CallClassified& e) {
-  auto it = calls_.find(e.call);
-  if (it == calls_.end() || e.client == 0) return;
-  it->second.client = e.client;
+  CallRecord* c = calls_.find(e.call);
+  if (!c || e.client == 0) return;
+  c->client = e.client;
   HistoryEntry h;
   h.kind = HistoryEntry::Kind::call;
-  h.time = it->second.received;
+  h.time = c->received;
   h.call = e.call;
   add_history(e.client, std::move(h));
 }
@@ -438,10 +434,10 @@ void CrmViews::on(const RecordedEvent&, const OfferFailed& e) {
 }
 
 void CrmViews::on(const RecordedEvent& r, const CallAnswered& e) {
-  auto it = calls_.find(e.call);
-  if (it == calls_.end()) return;
-  it->second.answered = r.time;
-  it->second.agent = e.agent;
+  CallRecord* c = calls_.find(e.call);
+  if (!c) return;
+  c->answered = r.time;
+  c->agent = e.agent;
 }
 
 namespace {
@@ -451,25 +447,23 @@ EndedCall ended_call(const CallRecord& c) {
 }  // namespace
 
 void CrmViews::on(const RecordedEvent& r, const CallEnded& e) {
-  auto it = calls_.find(e.call);
-  if (it == calls_.end()) return;
-  const bool first_end = !it->second.outcome.has_value();
-  it->second.ended = r.time;
-  it->second.outcome = e.outcome;
-  it->second.ended_by = e.ended_by;
-  open_calls_.erase(e.call);
-  // The statistics measure how inbound calls are served.
-  if (first_end && it->second.direction == CallDirection::inbound) stats_.call_ended(ended_call(it->second));
+  CallRecord* c = calls_.find(e.call);
+  if (!c) return;
+  c->ended_by = e.ended_by;
+  end_call(r, *c, e.outcome);
 }
 
 void CrmViews::on(const RecordedEvent& r, const CallInterrupted& e) {
-  auto it = calls_.find(e.call);
-  if (it == calls_.end()) return;
-  const bool first_end = !it->second.outcome.has_value();
-  it->second.ended = r.time;
-  it->second.outcome = CallOutcome::interrupted;
-  open_calls_.erase(e.call);
-  if (first_end && it->second.direction == CallDirection::inbound) stats_.call_ended(ended_call(it->second));
+  if (CallRecord* c = calls_.find(e.call)) end_call(r, *c, CallOutcome::interrupted);
+}
+
+void CrmViews::end_call(const RecordedEvent& r, CallRecord& c, CallOutcome outcome) {
+  const bool first_end = !c.outcome.has_value();
+  c.ended = r.time;
+  c.outcome = outcome;
+  open_calls_.erase(c.id);
+  // The statistics measure how inbound calls are served.
+  if (first_end && c.direction == CallDirection::inbound) stats_.call_ended(ended_call(c));
 }
 
 }  // namespace callboard::domain

@@ -28,6 +28,7 @@
 #include "domain/views/client_search.hpp"
 #include "domain/views/deal_index.hpp"
 #include "domain/views/phone_directory.hpp"
+#include "domain/views/sharded_map.hpp"
 #include "domain/views/queue_board.hpp"
 #include "domain/views/tasks_view.hpp"
 
@@ -246,6 +247,7 @@ class CrmViews {
   // The record every call starts with (CallReceived, CallPlaced).
   CallRecord& open_call(const RecordedEvent& r, const CallId& id, const std::string& caller,
                         const std::string& dialled);
+  void end_call(const RecordedEvent& r, CallRecord& c, CallOutcome outcome);
 
   Client* mutable_client(ClientId id);
   Deal* mutable_deal(ClientId client, DealId deal);
@@ -259,7 +261,7 @@ class CrmViews {
   PhoneDirectory by_phone_;
   std::unordered_map<ClientId, ClientId> merged_into_;  // absorbed id -> survivor
   std::unordered_map<ClientId, std::vector<HistoryEntry>> history_;  // oldest first
-  std::unordered_map<CallId, CallRecord> calls_;
+  ShardedMap<CallId, CallRecord> calls_;  // every call: grows for ever, in small steps
   std::unordered_map<CallId, bool> open_calls_;
   std::deque<CallId> recent_;  // oldest first, at most kRecentCalls
   NoteId max_note_id_ = 0;

@@ -151,7 +151,11 @@ void CrmViews::save(ByteWriter& w) const {
   }
 
   w.u64(calls_.size());
-  for (const CallId& id : sorted_keys(calls_)) {
+  std::vector<CallId> call_ids;
+  call_ids.reserve(calls_.size());
+  calls_.for_each([&](const CallId& id, const CallRecord&) { call_ids.push_back(id); });
+  std::sort(call_ids.begin(), call_ids.end());
+  for (const CallId& id : call_ids) {
     const CallRecord& c = calls_.at(id);
     w.str(c.id);
     w.u64(c.client);
