@@ -6,7 +6,7 @@
 // Why: the views keep every call, and they are changed under the exclusive
 // lock the routing reads through (storage/view_host.hpp). One
 // std::unordered_map of all calls rehashed the whole table each time it
-// doubled: at ~103,000 calls that was 17 ms of the log's delivery thread
+// doubled: at 85,230 calls that was 17 ms of the log's delivery thread
 // with the lock held, and every new call's routing waited for it
 // (bench/routing, docs/BENCHMARKS.md, eleventh pass); the step doubles with
 // the table. Sharded 256 ways, the same growth costs 1/256 of that, spread

