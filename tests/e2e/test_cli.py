@@ -5,6 +5,7 @@ the nice of the SIP and actor threads (`--thread-nice`)."""
 import os
 import re
 import subprocess
+import time
 import unittest
 
 from harness import ROOT, Server, new_workdir, remove_workdir
@@ -21,6 +22,18 @@ def thread_nices(pid):
             nice = int(f.read().rsplit(")", 1)[1].split()[16])
         out.setdefault(name, set()).add(nice)
     return out
+
+
+def thread_nices_once_running(pid, names, timeout_s=15.0):
+    """thread_nices(pid) once every thread in `names` exists: the server
+    answers HTTP before its SIP thread has started, so a read right after
+    start may not find it yet."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        nices = thread_nices(pid)
+        if all(n in nices for n in names) or time.monotonic() > deadline:
+            return nices
+        time.sleep(0.05)
 
 
 class CliTest(unittest.TestCase):
@@ -90,7 +103,7 @@ class CliTest(unittest.TestCase):
     @unittest.skipUnless(os.geteuid() == 0, "lowering a thread's nice needs root")
     def test_the_sip_and_actor_threads_run_at_the_configured_nice(self):
         self.server.start()
-        nices = thread_nices(self.server.proc.pid)
+        nices = thread_nices_once_running(self.server.proc.pid, ("cb-sip", "caf.multiplexer"))
         self.assertEqual(nices.get("cb-sip"), {-10}, nices)
         caf = {n for name, v in nices.items() if name.startswith("caf.") for n in v}
         self.assertEqual(caf, {-10}, nices)
@@ -100,7 +113,7 @@ class CliTest(unittest.TestCase):
         self.assertEqual(self.server.stop(), 0)
 
         self.server.start("--thread-nice", "0")
-        nices = thread_nices(self.server.proc.pid)
+        nices = thread_nices_once_running(self.server.proc.pid, ("cb-sip",))
         self.assertEqual(nices.get("cb-sip"), {0}, nices)
         self.assertNotIn("cannot set the thread", self.server.log())
 
