@@ -20,6 +20,12 @@ std::uint64_t micros_between(std::chrono::steady_clock::time_point a,
       std::chrono::duration_cast<std::chrono::microseconds>(b - a).count());
 }
 
+// How many of the batch's recorded events are this request's: a result
+// holds its own first and last sequence, a failed request none.
+std::size_t events_of(const Result<AppendResult>& r) {
+  return r ? static_cast<std::size_t>(r->last_sequence - r->first_sequence + 1) : 0;
+}
+
 // One request's place in the combined append.
 struct Slot {
   std::size_t request = 0;
@@ -252,8 +258,7 @@ void GroupCommitLog::feed(Written& w, const Subscribers& subscribers) {
   std::size_t begin = 0;
   std::size_t end = 0;
   for (const auto& r : w.results) {
-    if (!r) continue;
-    end = std::min<std::size_t>(end + (r->last_sequence - r->first_sequence + 1), w.recorded.size());
+    end += events_of(r);
     if (end - begin >= kDeliverySliceEvents) {
       hand_over(begin, end);
       begin = end;
@@ -274,7 +279,7 @@ void GroupCommitLog::finish(Written& w, const Subscribers& subscribers, const Ba
   std::size_t failed = 0;
   for (auto& r : w.results) {
     if (r) {
-      const std::size_t n = r->last_sequence - r->first_sequence + 1;
+      const std::size_t n = events_of(r);
       r->recorded.assign(std::make_move_iterator(w.recorded.begin() + consumed),
                          std::make_move_iterator(w.recorded.begin() + consumed + n));
       consumed += n;

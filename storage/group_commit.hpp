@@ -81,11 +81,13 @@ class GroupCommitLog final : public EventFeed {
   // A batch larger than this reaches the subscribers in slices of whole
   // requests, each closed once it holds this many events or more (a
   // request larger than this is a slice alone). Why: the views apply a
-  // slice under their exclusive lock, which the routing actors read through.
-  // A batch gathered while delivery was held up (a snapshot holds the views'
-  // shared lock for 0.1-0.3 s) held 2,000+ events, whose apply kept the
-  // routing worker waiting 16 ms (bench/routing, docs/BENCHMARKS.md, eleventh
-  // pass). A slice takes a fraction of a millisecond.
+  // slice under their exclusive lock, which the routing actors read through,
+  // and a batch gathered while delivery was held up (a snapshot holds the
+  // views' shared lock for 0.1-0.3 s) is large: 17 of 95,894 batches held
+  // more than 1,024 events in a five-minute benchmark run at 1000 calls/s
+  // (bench/routing, docs/BENCHMARKS.md, eleventh pass). Measured, slicing
+  // alone did not shorten the worst routing stalls there: those were a
+  // rehash inside one slice (domain/views/sharded_map.hpp).
   static constexpr std::size_t kDeliverySliceEvents = 64;
 
   // max_batch_events bounds one write. min_interval: a synced write starts

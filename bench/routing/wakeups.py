@@ -70,7 +70,7 @@ def datagrams(pcap, ports):
             continue
         first = payload.split(b"\r\n", 1)[0][:48].decode(errors="replace")
         inbound = dport in ports
-        out.append((t, ("in " if inbound else "out") + "%d" % (dport if inbound else sport),
+        out.append((t, "%-3s %d" % ("in" if inbound else "out", dport if inbound else sport),
                     first, sport if inbound else dport))
     out.sort()
     return out

@@ -11,11 +11,20 @@ namespace callboard::domain {
 
 namespace {
 
+template <class Map, class F>
+void each_key(const Map& m, F f) {
+  for (const auto& kv : m) f(kv.first);
+}
+template <class K, class V, std::size_t S, class H, class F>
+void each_key(const ShardedMap<K, V, S, H>& m, F f) {
+  m.for_each([&](const K& k, const V&) { f(k); });
+}
+
 template <class Map>
 std::vector<typename Map::key_type> sorted_keys(const Map& m) {
   std::vector<typename Map::key_type> keys;
   keys.reserve(m.size());
-  for (const auto& kv : m) keys.push_back(kv.first);
+  each_key(m, [&](const typename Map::key_type& k) { keys.push_back(k); });
   std::sort(keys.begin(), keys.end());
   return keys;
 }
@@ -151,11 +160,7 @@ void CrmViews::save(ByteWriter& w) const {
   }
 
   w.u64(calls_.size());
-  std::vector<CallId> call_ids;
-  call_ids.reserve(calls_.size());
-  calls_.for_each([&](const CallId& id, const CallRecord&) { call_ids.push_back(id); });
-  std::sort(call_ids.begin(), call_ids.end());
-  for (const CallId& id : call_ids) {
+  for (const CallId& id : sorted_keys(calls_)) {
     const CallRecord& c = calls_.at(id);
     w.str(c.id);
     w.u64(c.client);

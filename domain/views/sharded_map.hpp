@@ -13,7 +13,8 @@
 // over the shards' own doublings.
 //
 // The interface is what the views use: find (null when absent),
-// operator[], emplace, at, size, reserve, for_each.
+// operator[], emplace, at, size, reserve, for_each; largest_shard() for
+// the test of the property above.
 
 #include <array>
 #include <cstddef>
@@ -30,6 +31,8 @@ class ShardedMap {
   static_assert(Shards > 0, "at least one shard");
 
  public:
+  using key_type = K;
+
   V* find(const K& key) {
     auto& s = shard(key);
     auto it = s.find(key);
@@ -64,7 +67,6 @@ class ShardedMap {
   }
 
   std::size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
 
   // Room for about n entries in all (each shard gets its share).
   void reserve(std::size_t n) {

@@ -49,7 +49,7 @@ BOOST_AUTO_TEST_CASE(behaves_like_a_map) {
 }
 
 // 200,000 calls (one unordered_map of them rehashed 85,229 entries at once
-// entries at once in the routing benchmark): no shard holds more than
+// in the routing benchmark): no shard holds more than
 // twice its share, so no rehash walks more than ~1/128 of the entries.
 BOOST_AUTO_TEST_CASE(no_shard_holds_much_more_than_its_share) {
   ShardedMap<std::string, int> calls;

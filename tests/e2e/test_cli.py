@@ -5,10 +5,9 @@ the nice of the SIP and actor threads (`--thread-nice`)."""
 import os
 import re
 import subprocess
-import time
 import unittest
 
-from harness import ROOT, Server, new_workdir, remove_workdir
+from harness import ROOT, Server, new_workdir, remove_workdir, wait_for
 
 
 def thread_nices(pid):
@@ -24,16 +23,14 @@ def thread_nices(pid):
     return out
 
 
-def thread_nices_once_running(pid, names, timeout_s=15.0):
+def thread_nices_once_running(pid, names):
     """thread_nices(pid) once every thread in `names` exists: the server
     answers HTTP before its SIP thread has started, so a read right after
     start may not find it yet."""
-    deadline = time.monotonic() + timeout_s
-    while True:
+    def all_there():
         nices = thread_nices(pid)
-        if all(n in nices for n in names) or time.monotonic() > deadline:
-            return nices
-        time.sleep(0.05)
+        return nices if all(n in nices for n in names) else None
+    return wait_for(all_there, 15, "threads %s" % ", ".join(names))
 
 
 class CliTest(unittest.TestCase):
